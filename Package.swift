@@ -1,0 +1,127 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "rotor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rotor", targets: ["rotor"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure values, policies and state machines: no I/O, no clock reads, no global randomness.
+        .target(
+            name: "RotorCore",
+            swiftSettings: upcomingFeatures
+        ),
+        // The shared SQLite store and the state directory.
+        .target(
+            name: "RotorStore",
+            dependencies: [
+                "RotorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // OAuth: auth.json import, login flows, cross-process token refresh.
+        .target(
+            name: "RotorAuth",
+            dependencies: [
+                "RotorCore",
+                "RotorStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // The loopback rotation proxy (Hummingbird server, AsyncHTTPClient upstream).
+        .target(
+            name: "RotorProxy",
+            dependencies: [
+                "RotorCore",
+                "RotorStore",
+                "RotorAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // Hand-written because no maintained package sets Linux's parent-death signal between fork and exec.
+        .target(name: "CRotorSpawn"),
+        // Launches the user's tool as a child that shares the terminal and dies with rotor.
+        .target(
+            name: "RotorLauncher",
+            dependencies: ["CRotorSpawn"],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "rotor",
+            dependencies: [
+                "RotorCore",
+                "RotorStore",
+                "RotorAuth",
+                "RotorProxy",
+                "RotorLauncher",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(name: "RotorCoreTests", dependencies: ["RotorCore"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "RotorStoreTests",
+            dependencies: ["RotorStore", "RotorCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "RotorAuthTests",
+            dependencies: [
+                "RotorAuth", "RotorStore", "RotorCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "RotorProxyTests",
+            dependencies: [
+                "RotorProxy", "RotorAuth", "RotorStore", "RotorCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(name: "RotorLauncherTests", dependencies: ["RotorLauncher"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "rotorTests",
+            dependencies: ["rotor", "RotorCore", "RotorStore"],
+            swiftSettings: upcomingFeatures
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+#ifndef CROTORSPAWN_H
+#define CROTORSPAWN_H
+#endif

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+extension Rotor.Accounts {
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Not built yet.")
+    }
+}
