@@ -88,6 +88,13 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // Benchmarks (`swift run -c release rotor-bench …`); never part of the test suite.
+        .executableTarget(
+            name: "rotor-bench",
+            dependencies: ["RotorCore"],
+            path: "bench/RotorBench",
+            swiftSettings: upcomingFeatures
+        ),
         .testTarget(name: "RotorCoreTests", dependencies: ["RotorCore"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "RotorStoreTests",
