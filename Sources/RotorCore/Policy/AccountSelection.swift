@@ -1,0 +1,112 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// Picks the account for the next attempt from the usable ones.
+///
+/// Usable: `ready`, no cooldown in force, no used-up usage window (``AccountAvailability``). Preference: (a) the
+/// preferred account (the conversation's, or the one that minted the turn state) when usable; (b) the most
+/// headroom, the minimum over known windows of 100 − used %; (c) least recently used, never-used first; (d) the
+/// smaller id. One pass over the accounts, no sorting, so the cost grows linearly and stays small per account.
+public struct AccountSelection: Hashable, Sendable {
+    /// Which accounts may serve.
+    public enum Strategy: Hashable, Sendable {
+        /// Any account of the pool, by the preferences above.
+        case pool
+        /// Only this account (`--account`).
+        case pinned(AccountID)
+    }
+
+    /// The chosen account and why it was chosen.
+    public struct Choice: Hashable, Sendable {
+        /// The chosen account.
+        public var account: AccountID
+        /// Why, in words for the decision log ("bound to conversation", "most headroom 73%", …).
+        public var reason: String
+
+        /// Creates a choice.
+        public init(account: AccountID, reason: String) {
+            self.account = account
+            self.reason = reason
+        }
+    }
+
+    /// Which accounts may serve.
+    public var strategy: Strategy
+
+    /// Creates a selection with `strategy`.
+    public init(strategy: Strategy = .pool) {
+        self.strategy = strategy
+    }
+
+    /// The best usable account of `accounts` at `now`, never one listed in `excluded`; `nil` when none is usable.
+    ///
+    /// - Parameters:
+    ///   - preferred: an account to keep when it is usable, and the words that say why.
+    public func choose(
+        from accounts: some Sequence<Account>,
+        preferred: (account: AccountID, reason: String)? = nil,
+        excluding excluded: [AccountID] = [],
+        now: Date
+    ) -> Choice? {
+        var best: Candidate?
+        var runnerUp: Candidate?
+        for account in accounts {
+            if case .pinned(let pinned) = strategy, account.id != pinned { continue }
+            guard !excluded.contains(account.id), AccountAvailability(of: account, at: now).isAvailable else {
+                continue
+            }
+            if let preferred, preferred.account == account.id {
+                return Choice(account: account.id, reason: preferred.reason)
+            }
+            let candidate = Candidate(account, now: now)
+            if let current = best, !candidate.isBetter(than: current) {
+                if runnerUp.map({ candidate.isBetter(than: $0) }) ?? true { runnerUp = candidate }
+            } else {
+                runnerUp = best
+                best = candidate
+            }
+        }
+        guard let best else { return nil }
+        return Choice(account: best.id, reason: reason(for: best, over: runnerUp))
+    }
+
+    private func reason(for best: Candidate, over runnerUp: Candidate?) -> String {
+        if case .pinned = strategy { return "pinned account" }
+        guard let runnerUp else { return "only usable account" }
+        if best.headroom != runnerUp.headroom { return "most headroom \(Self.percent(best.headroom))" }
+        if best.lastUsedAt != runnerUp.lastUsedAt {
+            return best.lastUsedAt == nil ? "least recently used (never used)" : "least recently used"
+        }
+        return "tie broken by id"
+    }
+
+    static func percent(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded))%" : "\(rounded)%"
+    }
+
+    private struct Candidate {
+        var id: AccountID
+        var headroom: Double
+        var lastUsedAt: Date?
+
+        init(_ account: Account, now: Date) {
+            id = account.id
+            headroom = account.usage?.headroom(at: now) ?? 100
+            lastUsedAt = account.lastUsedAt
+        }
+
+        func isBetter(than other: Candidate) -> Bool {
+            if headroom != other.headroom { return headroom > other.headroom }
+            switch (lastUsedAt, other.lastUsedAt) {
+            case (nil, .some): return true
+            case (.some, nil): return false
+            case (let mine?, let theirs?) where mine != theirs: return mine < theirs
+            default: return id < other.id
+            }
+        }
+    }
+}

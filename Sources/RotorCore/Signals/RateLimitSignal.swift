@@ -1,0 +1,47 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// Everything an upstream answer says about when its account may be used again, parsed once.
+///
+/// Built from an error response (status, headers, body) or from a `response.failed` first event; the
+/// ``CooldownPolicy`` turns it into a deadline with the precedence of design-notes §2. Every deadline here is
+/// already clamped to [now, now + 7 days].
+public struct RateLimitSignal: Hashable, Sendable {
+    /// The body's `error` object, when the body had one.
+    public var error: UpstreamError?
+    /// The usage windows from the `x-codex-*` headers, when present.
+    public var usage: UsageSnapshot?
+    /// The deadline from `retry-after-ms` or `Retry-After`.
+    public var retryAfter: Date?
+
+    /// Creates a signal from its parts.
+    public init(error: UpstreamError? = nil, usage: UsageSnapshot? = nil, retryAfter: Date? = nil) {
+        self.error = error
+        self.usage = usage
+        self.retryAfter = retryAfter
+    }
+
+    /// Parses an upstream answer's headers and body (or a `response.failed` event's JSON as `body`).
+    public init(headers: HeaderFields, body: [UInt8], now: Date) {
+        self.init(
+            error: UpstreamError(json: body, now: now),
+            usage: UsageSnapshot(headers: headers, observedAt: now),
+            retryAfter: RetryAfter.deadline(headers: headers, now: now)
+        )
+    }
+
+    /// The error kind named by the body, `.other` when there is no body error.
+    public var kind: UpstreamErrorKind { error?.kind ?? .other }
+
+    /// The latest reset among the usage windows that are used up (≥ 100 %) and not yet reset.
+    public func exhaustedWindowsReset(now: Date) -> Date? {
+        guard let usage else { return nil }
+        return usage.windows
+            .filter { $0.usedPercent >= 100 }
+            .compactMap { $0.resetsAt.flatMap { SignalDeadline.clamp($0, now: now) } }
+            .max()
+    }
+}
