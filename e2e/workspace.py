@@ -1,0 +1,209 @@
+"""A throw-away user environment for one end-to-end test: temporary HOME, ROTOR_HOME, CODEX_HOME and working
+directory, an environment that points rotor at the fake backend, and bounded ways to run rotor and Codex in it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fake_backend import FakeBackend
+
+# Every subprocess call is bounded; these are generous for a loaded 2-core machine.
+COMMAND_TIMEOUT = 60
+CODEX_TIMEOUT = 120
+# Codex in these tests: non-interactive, and a broken set-up fails (after ~25 s) instead of retrying forever.
+CODEX_EXEC = ["exec", "--skip-git-repo-check", "--disable", "unbounded_connection_retries"]
+
+
+@dataclass
+class Workspace:
+    """Temporary directories and the environment of one test's user."""
+
+    root: Path
+    rotor_bin: Path
+    codex_bin: Path
+    backend: FakeBackend | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    started: list[subprocess.Popen[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for directory in (self.home, self.codex_home, self.cwd):
+            directory.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def rotor_home(self) -> Path:
+        return self.root / "rotor-home"
+
+    @property
+    def codex_home(self) -> Path:
+        return self.root / "codex-home"
+
+    @property
+    def cwd(self) -> Path:
+        """A directory outside any git repository (so Codex shows no trust dialog)."""
+        return self.root / "project"
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        """A minimal environment: nothing of the caller's credentials, every address on loopback."""
+        env = {
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "/usr/bin:/bin")]),
+            "HOME": str(self.home),
+            "LANG": "C.UTF-8",
+            "TZ": "UTC",
+            "ROTOR_HOME": str(self.rotor_home),
+            "CODEX_HOME": str(self.codex_home),
+            "NO_COLOR": "1",
+        }
+        if self.backend is not None:
+            env["ROTOR_UPSTREAM_URL"] = self.backend.base_url
+            env["ROTOR_AUTH_ISSUER"] = self.backend.origin
+            # Should anything fall back to Codex's own refresh, keep it on loopback too.
+            env["CODEX_REFRESH_TOKEN_URL_OVERRIDE"] = f"{self.backend.origin}/oauth/token"
+        env.update(self.extra_env)
+        env.update(overrides)
+        return env
+
+    # Running commands
+
+    def run(self, args: list[str], *, timeout: float = COMMAND_TIMEOUT, env: dict[str, str] | None = None,
+            stdin: Any = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
+        """Runs a command to completion (bounded), capturing stdout and stderr as text."""
+        return subprocess.run(args, stdin=stdin, capture_output=True, text=True, cwd=self.cwd,
+                              env=env or self.env(), timeout=timeout)
+
+    def rotor(self, *args: str, timeout: float = COMMAND_TIMEOUT, **env: str) -> subprocess.CompletedProcess[str]:
+        """`rotor ARGS…` in this workspace."""
+        return self.run([str(self.rotor_bin), *args], timeout=timeout, env=self.env(**env))
+
+    def rotor_codex_exec(self, *args: str, timeout: float = CODEX_TIMEOUT, **env: str) -> subprocess.CompletedProcess[str]:
+        """`rotor run -- codex exec --skip-git-repo-check --disable unbounded_connection_retries ARGS… </dev/null`."""
+        return self.rotor("run", "--", str(self.codex_bin), *CODEX_EXEC, *args, timeout=timeout, **env)
+
+    def write_auth_json(self, name: str) -> Path:
+        """Writes account `name`'s Codex login (auth.json) to a file of its own and returns the path."""
+        assert self.backend is not None
+        path = self.root / "logins" / name / "auth.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.backend.auth_json(name), indent=2))
+        path.chmod(0o600)
+        return path
+
+    def import_accounts(self, *names: str) -> None:
+        """`rotor accounts import` each named fake account, in order, and checks each was added."""
+        for name in names:
+            result = self.rotor("accounts", "import", str(self.write_auth_json(name)))
+            assert result.returncode == 0, f"import {name} failed: {result.stderr}"
+
+    def accounts_json(self) -> list[dict[str, Any]]:
+        """`rotor accounts list --json`."""
+        result = self.rotor("accounts", "list", "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    # Long-running processes
+
+    def spawn(self, args: list[str], *, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        """Starts a process that the workspace stops (by PID) when the test ends."""
+        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, cwd=self.cwd, env=env or self.env(), start_new_session=True)
+        self.started.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        """SIGTERM, then SIGKILL after a bound, every process this workspace started (never anything else)."""
+        for process in self.started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in self.started:
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                process.wait(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+            for stream in (process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+@dataclass
+class RunningProxy:
+    """A `rotor proxy --json` process and what its first stdout line announced."""
+
+    process: subprocess.Popen[str]
+    url: str
+    port: int
+    secret_file: Path
+
+    @property
+    def secret(self) -> str:
+        return self.secret_file.read_text().strip()
+
+
+def start_proxy(space: Workspace, *args: str, timeout: float = COMMAND_TIMEOUT) -> RunningProxy:
+    """Starts `rotor proxy --json ARGS…` and waits (bounded) for its first stdout line."""
+    process = space.spawn([str(space.rotor_bin), "proxy", "--json", *args])
+    line = read_line(process, timeout=timeout)
+    if not line:
+        process.terminate()
+        raise AssertionError(f"rotor proxy printed no first line: {process.stderr.read() if process.poll() is not None else ''}")
+    announced = json.loads(line)
+    return RunningProxy(process=process, url=announced["url"], port=int(announced["port"]),
+                        secret_file=Path(announced["secret_file"]))
+
+
+def read_line(process: subprocess.Popen[str], *, timeout: float) -> str | None:
+    """The next stdout line of `process`, or None if none came within `timeout` seconds or it exited."""
+    assert process.stdout is not None
+    found: list[str] = []
+    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return found[0].strip() if found and found[0] else None
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this PID exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    # The state is the field after the parenthesised command name.
+    state = stat.rsplit(")", 1)[1].split()[0]
+    return state not in ("Z", "X")
+
+
+def children_of(pid: int) -> list[int]:
+    """The direct children of a process (Linux /proc)."""
+    result: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            result += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return result
+
+
+def wait_until(predicate: Any, *, timeout: float, interval: float = 0.1, message: str = "condition") -> Any:
+    """Polls `predicate` until it returns something truthy; fails the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
