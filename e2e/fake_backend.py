@@ -243,6 +243,11 @@ class FakeBackend:
         """Create-response requests that reached account `name`."""
         return [r for r in self.model_requests() if r.account == name]
 
+    def turn_state_owner(self, turn_state: str) -> str | None:
+        """The account whose answer minted this `x-codex-turn-state` value."""
+        with self._lock:
+            return self._turn_states.get(turn_state)
+
     def refresh_calls(self) -> list[LoggedRequest]:
         """Every `POST /oauth/token`."""
         with self._lock:
@@ -400,7 +405,8 @@ class _Handler(BaseHTTPRequestHandler):
         extra_headers["openai-model"] = model
         if answer.kind == "tool_call":
             turn_state = f"ts-{account.name}-{uuid.uuid4().hex[:12]}"
-            self.owner._turn_states[turn_state] = account.name
+            with self.owner._lock:
+                self.owner._turn_states[turn_state] = account.name
             extra_headers["x-codex-turn-state"] = turn_state
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
@@ -413,9 +419,11 @@ class _Handler(BaseHTTPRequestHandler):
         created = {"id": response_id, "object": "response", "created_at": now, "status": "in_progress",
                    "model": model, "output": []}
         if answer.kind == "failed_first":
-            failed = dict(created, status="failed",
-                          error={"code": answer.code or "rate_limit_exceeded",
-                                 "message": "Rate limit reached. Please try again in 30s."})
+            error: dict[str, Any] = {"code": answer.code or "rate_limit_exceeded",
+                                     "message": "Rate limit reached. Please try again in 30s."}
+            if answer.resets_at is not None:
+                error["resets_at"] = answer.resets_at
+            failed = dict(created, status="failed", error=error)
             self._event("response.failed", {"type": "response.failed", "response": failed})
             self._end_chunks()
             return 200
