@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "RotorLauncherTests", dependencies: ["RotorLauncher"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "rotorTests",
-            dependencies: ["rotor", "RotorCore", "RotorStore"],
+            dependencies: ["rotor", "RotorCore", "RotorStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -1,7 +1,30 @@
 import ArgumentParser
+import Foundation
+import RotorCore
+import RotorStore
 
 extension Rotor.Accounts {
-    struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Not built yet.")
+    /// `rotor accounts enable SELECTOR`: put an account back into rotation.
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put an account back into rotation.",
+            discussion: """
+                The account becomes ready (a cooldown still applies; `rotor accounts reset` clears it). An account \
+                that needs login is fixed by logging in again, not by enabling it.
+
+                Examples:
+                  rotor accounts enable work     Use the account labelled "work" again.
+                """
+        )
+
+        @Argument(help: "The account: its exact label, its exact email, or at least 4 characters of its id.")
+        var selector: String
+
+        func run() throws {
+            let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
+            let account = try AccountSelector(selector).match(in: store.accounts())
+            try store.setStatus(.ready, for: account.id)
+            print("Enabled \(account.label) (\(account.id.shortID))")
+        }
     }
 }

@@ -1,7 +1,39 @@
 import ArgumentParser
+import Foundation
+import RotorCore
+import RotorStore
 
 extension Rotor.Accounts {
-    struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Not built yet.")
+    /// `rotor accounts remove SELECTOR [--yes]`: forget an account and its tokens.
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an account and its tokens from rotor.",
+            discussion: """
+                Asks for confirmation on a terminal; without a terminal, --yes is required.
+
+                Examples:
+                  rotor accounts remove work              Remove "work" (asks first).
+                  rotor accounts remove 0a1b2c3d --yes    Remove by id prefix, no question.
+                """
+        )
+
+        @Argument(help: "The account: its exact label, its exact email, or at least 4 characters of its id.")
+        var selector: String
+
+        @Flag(name: .shortAndLong, help: "Remove without asking for confirmation.")
+        var yes = false
+
+        func run() throws {
+            let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
+            let account = try AccountSelector(selector).match(in: store.accounts())
+            if !yes {
+                guard Confirmation.canAsk else { throw CommandError.confirmationRequired(account) }
+                guard Confirmation.ask("Remove \(account.label) (\(account.id.shortID), \(account.email))?") else {
+                    throw CommandError.notConfirmed(account)
+                }
+            }
+            try store.remove(account.id)
+            print("Removed \(account.label) (\(account.id.shortID))")
+        }
     }
 }

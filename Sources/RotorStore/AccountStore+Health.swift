@@ -1,0 +1,89 @@
+public import Foundation
+import GRDB
+public import RotorCore
+
+extension AccountStore {
+    /// Clears the cooldowns, consecutive failures and usage snapshots of the given accounts (`nil`: every
+    /// account), so that they are tried again at once. Ids that are not stored are ignored.
+    ///
+    /// The usage snapshot goes too: an exhausted window whose reset time is wrong would otherwise keep the
+    /// account out just like the cooldown did; the next response reports fresh windows.
+    public func clearCooldowns(_ ids: [AccountID]?) throws {
+        try write { db in
+            let accounts: QueryInterfaceRequest<AccountRecord>
+            let usage: QueryInterfaceRequest<UsageSnapshotRecord>
+            if let ids {
+                let keys = ids.map(\.rawValue)
+                accounts = AccountRecord.filter(keys: keys)
+                usage = UsageSnapshotRecord.filter(keys.contains(UsageSnapshotRecord.CodingKeys.accountID))
+            } else {
+                accounts = AccountRecord.all()
+                usage = UsageSnapshotRecord.all()
+            }
+            try accounts.updateAll(
+                db,
+                AccountRecord.CodingKeys.cooldownUntil.set(to: nil),
+                AccountRecord.CodingKeys.cooldownReason.set(to: nil),
+                AccountRecord.CodingKeys.consecutiveFailures.set(to: 0)
+            )
+            try usage.deleteAll(db)
+        }
+    }
+
+    /// Replaces an account's tokens after a refresh.
+    /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
+    public func storeRefreshedCredentials(
+        _ credentials: AccountCredentials,
+        accessTokenExpiresAt: Date?,
+        for id: AccountID
+    ) throws {
+        try write { db in
+            try Self.updateExisting(id, db) { record in
+                record.setCredentials(credentials, accessTokenExpiresAt: accessTokenExpiresAt)
+            }
+        }
+    }
+
+    /// Records a cooldown, merged with any stored one in the same transaction (``Cooldown/merging(existing:new:now:)``:
+    /// a later stored deadline is never shortened), and the account's consecutive failures.
+    /// - Returns: The cooldown that stands.
+    /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
+    @discardableResult
+    public func recordCooldown(
+        _ cooldown: Cooldown,
+        consecutiveFailures: Int,
+        for id: AccountID,
+        now: Date
+    ) throws -> Cooldown {
+        try write { db in
+            let record = try Self.updateExisting(id, db) { record in
+                record.cooldown = Cooldown.merging(existing: record.cooldown, new: cooldown, now: now)
+                record.consecutiveFailures = max(0, consecutiveFailures)
+            }
+            return record.cooldown ?? cooldown
+        }
+    }
+
+    /// Records a request served by the account: consecutive failures back to 0, `last_used_at = at`.
+    /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
+    public func recordSuccess(for id: AccountID, at date: Date) throws {
+        try write { db in
+            try Self.updateExisting(id, db) { record in
+                record.consecutiveFailures = 0
+                record.lastUsedAt = date
+            }
+        }
+    }
+
+    /// Stores the account's latest usage windows, unless a newer snapshot is already stored.
+    /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
+    public func recordUsage(_ snapshot: UsageSnapshot, for id: AccountID) throws {
+        try write { db in
+            guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
+            if let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue), stored.observedAt > snapshot.observedAt {
+                return
+            }
+            try UsageSnapshotRecord(snapshot, for: id).save(db)
+        }
+    }
+}

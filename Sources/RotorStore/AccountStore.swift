@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import RotorCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one source of truth every rotor process shares: accounts, their tokens, cooldowns, usage, conversation
+/// affinity and the decision log, in one SQLite database (WAL) in the state directory.
+///
+/// Each method is one transaction that preserves the store's invariants; a write by one process is visible to
+/// every other process's next read. Failures are ``StoreError``s, phrased for the user.
+public struct AccountStore: Sendable {
+    let writer: any DatabaseWriter
+    /// The database file, or `nil` for an in-memory store (used in messages).
+    let databaseURL: URL
+    let configuration: Configuration
+
+    /// Opens the store in `directory`: prepares the directory, opens the database (WAL, busy timeout) and applies
+    /// pending migrations.
+    /// - Throws: ``StoreError``: the directory is not writable, the database is locked, unusable or was written
+    ///   by a newer rotor.
+    public init(directory: StateDirectory) throws {
+        try self.init(directory: directory, configuration: .default)
+    }
+
+    /// Opens the store in `directory` with explicit tunables (tests shorten the busy timeout).
+    public init(directory: StateDirectory, configuration: Configuration) throws {
+        try directory.prepare()
+        let url = directory.databaseURL
+        // SQLite creates its database 0644 (minus the umask), and creates `-wal`/`-shm` with the mode of the
+        // database file (os_unix.c, `findCreateFileMode`, then `fchmod` in `robust_open`, regardless of the
+        // umask). Creating the database file ourselves, 0600, first therefore makes all three 0600 from their
+        // creation. Changing the umask instead would race with other threads and leak into child processes.
+        let descriptor = try StateDirectory.openPrivateFile(at: url, flags: O_RDWR)
+        close(descriptor)
+
+        var grdbConfiguration = GRDB.Configuration()
+        grdbConfiguration.busyMode = .timeout(configuration.busyTimeout.timeInterval)
+        grdbConfiguration.prepareDatabase { db in
+            // In WAL mode NORMAL never corrupts the database; a power cut may only lose the last transactions.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try Self.translatingErrors(database: url, busyTimeout: configuration.busyTimeout) {
+            try DatabasePool(path: url.path(percentEncoded: false), configuration: grdbConfiguration)
+        }
+        self.writer = pool
+        self.databaseURL = url
+        self.configuration = configuration
+        try migrate(schemaLock: directory.locksDirectory.appending(path: "schema.lock"))
+    }
+
+    /// A private store in memory, for tests.
+    public static func inMemory() throws -> AccountStore {
+        try inMemory(configuration: .default)
+    }
+
+    /// A private store in memory with explicit tunables, for tests.
+    public static func inMemory(configuration: Configuration) throws -> AccountStore {
+        let url = URL(fileURLWithPath: ":memory:")
+        let queue = try translatingErrors(database: url, busyTimeout: configuration.busyTimeout) {
+            try DatabaseQueue()
+        }
+        let store = AccountStore(writer: queue, databaseURL: url, configuration: configuration)
+        try store.migrate(schemaLock: nil)
+        return store
+    }
+
+    private init(writer: any DatabaseWriter, databaseURL: URL, configuration: Configuration) {
+        self.writer = writer
+        self.databaseURL = databaseURL
+        self.configuration = configuration
+    }
+
+    /// Refuses a database from a newer rotor; applies pending migrations under a cross-process lock.
+    ///
+    /// GRDB's migrator reads the applied migrations before it takes the write lock, so two processes opening a
+    /// fresh database at once would both run the first migration; `schemaLock` (a `flock`) serializes them.
+    private func migrate(schemaLock: URL?) throws {
+        let migrator = Schema.migrator
+        let (superseded, completed) = try read { db in
+            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+        }
+        guard !superseded else { throw StoreError.databaseFromNewerRotor(databaseURL) }
+        guard !completed else { return }
+        let lock = try schemaLock.map { try FileLock.acquire($0, timeout: configuration.busyTimeout, database: databaseURL) }
+        defer { lock?.release() }
+        try translatingErrors {
+            guard try !writer.read(migrator.hasBeenSuperseded) else {
+                throw StoreError.databaseFromNewerRotor(databaseURL)
+            }
+            try migrator.migrate(writer)
+        }
+    }
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), translating SQLite failures.
+    @discardableResult
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try translatingErrors { try writer.write(body) }
+    }
+
+    /// Runs `body` in one read transaction, translating SQLite failures.
+    @discardableResult
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try translatingErrors { try writer.read(body) }
+    }
+
+    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        try Self.translatingErrors(database: databaseURL, busyTimeout: configuration.busyTimeout, body)
+    }
+
+    private static func translatingErrors<T>(
+        database: URL,
+        busyTimeout: Duration,
+        _ body: () throws -> T
+    ) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                throw StoreError.databaseLocked(database, timeout: busyTimeout)
+            default:
+                throw StoreError.databaseUnusable(database, reason: error.message ?? "\(error.resultCode)")
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as `TimeInterval`.
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

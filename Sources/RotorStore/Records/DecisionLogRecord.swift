@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import RotorCore
+
+/// One row of `decision`: one attempt of one proxied request, as ``DecisionRecord`` describes it.
+struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "decision"
+
+    var id: Int64?
+    var time: Date
+    var requestID: String
+    var attempt: Int
+    var conversationKeyHash: String?
+    var accountID: String?
+    var upstreamStatus: Int?
+    var outcome: String
+    var reason: String
+    var cooldownUntil: Date?
+    var cooldownReason: String?
+    var firstByteMilliseconds: Int?
+    var bytes: Int
+    var inputTokens: Int?
+    var cachedInputTokens: Int?
+    var outputTokens: Int?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, time, attempt, outcome, reason, bytes
+        case requestID = "request_id"
+        case conversationKeyHash = "conversation_key_hash"
+        case accountID = "account_id"
+        case upstreamStatus = "upstream_status"
+        case cooldownUntil = "cooldown_until"
+        case cooldownReason = "cooldown_reason"
+        case firstByteMilliseconds = "first_byte_milliseconds"
+        case inputTokens = "input_tokens"
+        case cachedInputTokens = "cached_input_tokens"
+        case outputTokens = "output_tokens"
+    }
+
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .timeIntervalSince1970
+    }
+
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        .timeIntervalSince1970
+    }
+
+    init(_ record: DecisionRecord) {
+        time = record.time
+        requestID = record.requestID
+        attempt = record.attempt
+        conversationKeyHash = record.conversationKeyHash
+        accountID = record.accountID?.rawValue
+        upstreamStatus = record.upstreamStatus
+        outcome = record.outcome
+        reason = record.reason
+        cooldownUntil = record.cooldownUntil
+        cooldownReason = record.cooldownReason?.rawValue
+        firstByteMilliseconds = record.firstByteMilliseconds
+        bytes = record.bytes
+        inputTokens = record.inputTokens
+        cachedInputTokens = record.cachedInputTokens
+        outputTokens = record.outputTokens
+    }
+
+    var value: DecisionRecord {
+        DecisionRecord(
+            time: time,
+            requestID: requestID,
+            attempt: attempt,
+            conversationKeyHash: conversationKeyHash,
+            accountID: accountID.flatMap { AccountID($0) },
+            upstreamStatus: upstreamStatus,
+            outcome: outcome,
+            reason: reason,
+            cooldownUntil: cooldownUntil,
+            cooldownReason: cooldownReason.flatMap(CooldownReason.init(rawValue:)),
+            firstByteMilliseconds: firstByteMilliseconds,
+            bytes: bytes,
+            inputTokens: inputTokens,
+            cachedInputTokens: cachedInputTokens,
+            outputTokens: outputTokens
+        )
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// The database schema: named, append-only migrations in plain SQL.
+///
+/// Never edit or reorder a shipped migration; add a new one. A database that lists a migration this rotor does not
+/// know was written by a newer rotor, and the store refuses it (`hasBeenSuperseded`). Dates are stored as `REAL`
+/// seconds since 1970 (UTC) so that SQL can compare them.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 accounts") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    label TEXT NOT NULL UNIQUE,
+                    email TEXT NOT NULL COLLATE NOCASE,
+                    chatgpt_account_id TEXT NOT NULL,
+                    plan TEXT,
+                    id_token TEXT NOT NULL,
+                    access_token TEXT NOT NULL,
+                    refresh_token TEXT NOT NULL,
+                    last_refresh REAL,
+                    access_token_expires_at REAL,
+                    status TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('ready', 'needs-login', 'disabled')),
+                    status_reason TEXT,
+                    cooldown_until REAL,
+                    cooldown_reason TEXT,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+                    last_used_at REAL,
+                    created_at REAL NOT NULL,
+                    UNIQUE (chatgpt_account_id, email),
+                    CHECK ((cooldown_until IS NULL) = (cooldown_reason IS NULL))
+                )
+                """)
+        }
+        migrator.registerMigration("v2 usage snapshots") { db in
+            try db.execute(sql: """
+                CREATE TABLE usage_snapshot (
+                    account_id TEXT PRIMARY KEY NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    observed_at REAL NOT NULL,
+                    primary_used_percent REAL,
+                    primary_window_minutes INTEGER,
+                    primary_resets_at REAL,
+                    secondary_used_percent REAL,
+                    secondary_window_minutes INTEGER,
+                    secondary_resets_at REAL
+                )
+                """)
+        }
+        migrator.registerMigration("v3 conversation affinity") { db in
+            try db.execute(sql: """
+                CREATE TABLE conversation_affinity (
+                    conversation_key TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    expires_at REAL NOT NULL
+                );
+                CREATE INDEX conversation_affinity_on_account_id ON conversation_affinity(account_id);
+                CREATE INDEX conversation_affinity_on_expires_at ON conversation_affinity(expires_at);
+                """)
+        }
+        migrator.registerMigration("v4 decision log") { db in
+            // AUTOINCREMENT: ids are never reused, so "keep the newest N" is a comparison on id.
+            try db.execute(sql: """
+                CREATE TABLE decision (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    request_id TEXT NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    conversation_key_hash TEXT,
+                    account_id TEXT,
+                    upstream_status INTEGER,
+                    outcome TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    cooldown_until REAL,
+                    cooldown_reason TEXT,
+                    first_byte_milliseconds INTEGER,
+                    bytes INTEGER NOT NULL DEFAULT 0,
+                    input_tokens INTEGER,
+                    cached_input_tokens INTEGER,
+                    output_tokens INTEGER
+                );
+                CREATE INDEX decision_on_request_id ON decision(request_id);
+                CREATE INDEX decision_on_time ON decision(time);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// A throw-away user environment: a temp HOME with a CODEX_HOME and a ROTOR_HOME that does not exist yet.
+struct RotorHome {
+    let root: URL
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appending(path: "rotor-cli-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: codexHome, withIntermediateDirectories: true)
+    }
+
+    var rotorHome: URL { root.appending(path: "rotor-state") }
+    var codexHome: URL { root.appending(path: "codex") }
+    var databaseURL: URL { rotorHome.appending(path: "rotor.sqlite") }
+
+    /// The environment rotor runs with: nothing from the developer's own environment leaks in.
+    var environment: [String: String] {
+        [
+            "PATH": "/usr/bin:/bin",
+            "HOME": root.path,
+            "ROTOR_HOME": rotorHome.path,
+            "CODEX_HOME": codexHome.path,
+            "TZ": "UTC",
+        ]
+    }
+
+    /// Writes an auth.json (in CODEX_HOME when `name` is nil) and returns its path.
+    @discardableResult
+    func writeAuthFile(_ contents: String, name: String? = nil) throws -> String {
+        let url = name.map { root.appending(path: $0) } ?? codexHome.appending(path: "auth.json")
+        try Data(contents.utf8).write(to: url)
+        return url.path
+    }
+
+    /// Runs `rotor arguments…` in this environment.
+    func rotor(_ arguments: String..., input: String? = nil, shellPrefix: String? = nil) throws -> RotorExecutable.Result {
+        try RotorExecutable.run(arguments, environment: environment, input: input, shellPrefix: shellPrefix)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// Codex auth.json files with unsigned test JWTs.
+enum AuthFile {
+    static func login(
+        email: String,
+        accountID: String = "acct-0001",
+        plan: String = "plus",
+        refreshToken: String = "rt-SECRET-1"
+    ) -> String {
+        let idToken = jwt([
+            "email": email,
+            "https://api.openai.com/auth": ["chatgpt_account_id": accountID, "chatgpt_plan_type": plan],
+        ])
+        let accessToken = jwt(["exp": 2_000_000_000, "https://api.openai.com/auth": ["chatgpt_account_id": accountID]])
+        return json([
+            "OPENAI_API_KEY": NSNull(),
+            "tokens": [
+                "id_token": idToken, "access_token": accessToken, "refresh_token": refreshToken, "account_id": accountID,
+            ],
+            "last_refresh": "2025-05-01T12:34:56.123456789Z",
+        ])
+    }
+
+    static let apiKeyOnly = json(["OPENAI_API_KEY": "sk-test-key"])
+    static let withoutTokens = json(["last_refresh": "2025-05-01T12:34:56Z"])
+    static let malformedJWT = json([
+        "tokens": ["id_token": "not-a-jwt", "access_token": "at", "refresh_token": "rt", "account_id": "acct"],
+    ])
+
+    static func jwt(_ claims: [String: Any]) -> String {
+        "\(base64URL(["alg": "none"])).\(base64URL(claims)).sig"
+    }
+
+    private static func base64URL(_ object: [String: Any]) -> String {
+        (try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func json(_ object: [String: Any]) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
