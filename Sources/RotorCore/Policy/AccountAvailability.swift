@@ -54,19 +54,33 @@ public enum AccountAvailability: Hashable, Sendable {
         return until
     }
 
+    /// Whether `account` can serve at `now`: the allocation-free check selection runs once per account per request.
+    static func isAvailable(_ account: Account, at now: Date) -> Bool {
+        guard case .ready = account.status else { return false }
+        if let cooldown = account.cooldown, cooldown.until > now { return false }
+        guard let usage = account.usage else { return true }
+        return exhaustedUntil(usage.primary, observedAt: usage.observedAt, now: now) == nil
+            && exhaustedUntil(usage.secondary, observedAt: usage.observedAt, now: now) == nil
+    }
+
     /// When every used-up window (raw used % ≥ 100) of `snapshot` resets, or `nil` if none is used up at `now`.
     ///
     /// A used-up window without a reset counts as used up for its own length after the observation (it cannot
     /// last longer), or one hour when that is unknown too, so a snapshot missing its reset never benches an account
     /// forever.
     static func exhaustedUntil(_ snapshot: UsageSnapshot, now: Date) -> Date? {
-        var latest: Date?
-        for window in snapshot.windows where window.usedPercent >= 100 {
-            let until = window.resetsAt
-                ?? snapshot.observedAt.addingTimeInterval(
-                    window.windowMinutes.map { TimeInterval($0) * 60 } ?? unknownResetFallback)
-            if until > now, latest.map({ until > $0 }) ?? true { latest = until }
+        let primary = exhaustedUntil(snapshot.primary, observedAt: snapshot.observedAt, now: now)
+        let secondary = exhaustedUntil(snapshot.secondary, observedAt: snapshot.observedAt, now: now)
+        switch (primary, secondary) {
+        case (let primary?, let secondary?): return max(primary, secondary)
+        default: return primary ?? secondary
         }
-        return latest
+    }
+
+    private static func exhaustedUntil(_ window: UsageWindow?, observedAt: Date, now: Date) -> Date? {
+        guard let window, window.usedPercent >= 100 else { return nil }
+        let until = window.resetsAt
+            ?? observedAt.addingTimeInterval(window.windowMinutes.map { TimeInterval($0) * 60 } ?? unknownResetFallback)
+        return until > now ? until : nil
     }
 }

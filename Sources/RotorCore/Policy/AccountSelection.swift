@@ -46,22 +46,23 @@ public struct AccountSelection: Hashable, Sendable {
     /// - Parameters:
     ///   - preferred: an account to keep when it is usable, and the words that say why.
     public func choose(
-        from accounts: some Sequence<Account>,
+        from accounts: [Account],
         preferred: (account: AccountID, reason: String)? = nil,
         excluding excluded: [AccountID] = [],
         now: Date
     ) -> Choice? {
         var best: Candidate?
         var runnerUp: Candidate?
-        for account in accounts {
-            if case .pinned(let pinned) = strategy, account.id != pinned { continue }
-            guard !excluded.contains(account.id), AccountAvailability(of: account, at: now).isAvailable else {
-                continue
+        let pinned: AccountID? = if case .pinned(let id) = strategy { id } else { nil }
+        for index in accounts.indices {
+            let id = accounts[index].id
+            if let pinned, id != pinned { continue }
+            guard AccountAvailability.isAvailable(accounts[index], at: now), !excluded.contains(id) else { continue }
+            if let preferred, preferred.account == id {
+                return Choice(account: id, reason: preferred.reason)
             }
-            if let preferred, preferred.account == account.id {
-                return Choice(account: account.id, reason: preferred.reason)
-            }
-            let candidate = Candidate(account, now: now)
+            let candidate = Candidate(id: id, headroom: Self.headroom(accounts[index].usage, now: now),
+                                      lastUsedAt: accounts[index].lastUsedAt)
             if let current = best, !candidate.isBetter(than: current) {
                 if runnerUp.map({ candidate.isBetter(than: $0) }) ?? true { runnerUp = candidate }
             } else {
@@ -83,6 +84,18 @@ public struct AccountSelection: Hashable, Sendable {
         return "tie broken by id"
     }
 
+    /// The least remaining percentage over the known windows (100 when none is known); a window already reset
+    /// counts as 100. Same as `UsageSnapshot.headroom(at:)` without building an array per account.
+    static func headroom(_ usage: UsageSnapshot?, now: Date) -> Double {
+        guard let usage else { return 100 }
+        func remaining(_ window: UsageWindow?) -> Double {
+            guard let window else { return 100 }
+            if let resetsAt = window.resetsAt, resetsAt <= now { return 100 }
+            return 100 - window.usedPercent
+        }
+        return min(remaining(usage.primary), remaining(usage.secondary))
+    }
+
     static func percent(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? "\(Int(rounded))%" : "\(rounded)%"
@@ -92,12 +105,6 @@ public struct AccountSelection: Hashable, Sendable {
         var id: AccountID
         var headroom: Double
         var lastUsedAt: Date?
-
-        init(_ account: Account, now: Date) {
-            id = account.id
-            headroom = account.usage?.headroom(at: now) ?? 100
-            lastUsedAt = account.lastUsedAt
-        }
 
         func isBetter(than other: Candidate) -> Bool {
             if headroom != other.headroom { return headroom > other.headroom }

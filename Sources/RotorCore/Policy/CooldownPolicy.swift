@@ -26,6 +26,7 @@ public enum CooldownPolicy {
         /// A later cooldown already in force was kept.
         case existingLaterCooldown
 
+        /// The spelling used in the decision log.
         public var description: String {
             switch self {
             case .bodyReset: "error.resets_at"

@@ -13,7 +13,7 @@ public enum PoolDryAnswer: Hashable, Sendable {
     case respond(ProxyAnswer)
 
     /// Decides for `accounts` (none of them usable) at `now`; `maxWait` zero disables waiting.
-    public static func evaluate(accounts: some Collection<Account>, now: Date, maxWait: Duration) -> PoolDryAnswer {
+    public static func evaluate(accounts: [Account], now: Date, maxWait: Duration) -> PoolDryAnswer {
         let availabilities = accounts.map { AccountAvailability(of: $0, at: now) }
         if let earliest = availabilities.compactMap(\.returnsAt).min(), maxWait > .zero,
             earliest.timeIntervalSince(now) <= maxWait.timeInterval
@@ -27,7 +27,7 @@ public enum PoolDryAnswer: Hashable, Sendable {
     /// `usage_limit_reached` and `resets_at` (Codex then prints "try again at <time>" and stops); `rate-limit`,
     /// `overloaded`, `network` → 429 `rate_limit_exceeded`/`rotor_pool_busy` (Codex retries it after
     /// `Retry-After`); only `needs-login`/`disabled` accounts (or none) → 503 naming each account and its fix.
-    public static func response(accounts: some Collection<Account>, now: Date) -> ProxyAnswer {
+    public static func response(accounts: [Account], now: Date) -> ProxyAnswer {
         var soonest: (until: Date, reason: CooldownReason)?
         for account in accounts {
             if case .out(let until, let reason) = AccountAvailability(of: account, at: now),
@@ -55,7 +55,7 @@ public enum PoolDryAnswer: Hashable, Sendable {
         }
     }
 
-    private static func unusableAnswer(accounts: some Collection<Account>, now: Date) -> ProxyAnswer {
+    private static func unusableAnswer(accounts: [Account], now: Date) -> ProxyAnswer {
         guard !accounts.isEmpty else {
             return .error(status: 503, type: "server_error", code: "rotor_no_accounts",
                           message: "rotor has no accounts; run `rotor accounts add`.")

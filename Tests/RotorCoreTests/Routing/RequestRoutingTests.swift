@@ -1,0 +1,297 @@
+import Foundation
+import RotorCore
+import Testing
+
+struct RequestRoutingTests {
+    static func request(
+        _ id: String = "req-1",
+        conversation: String? = nil,
+        bound: AccountID? = nil,
+        turnState: RequestRouting.TurnState = .absent,
+        pinned: AccountID? = nil
+    ) -> RequestRouting.Request {
+        RequestRouting.Request(requestID: id, conversationKey: conversation, boundAccount: bound, turnState: turnState,
+                               pinnedAccount: pinned)
+    }
+
+    /// A usage-limited A hands the same request to B; A stays out exactly until its `resets_at`.
+    @Test func usageLimitedAccountFailsOver() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        pool.script[testID(1)] = [usageLimited(resetIn: 3_600)]
+        let ending = pool.drive(Self.request(conversation: "conv"))
+        #expect(ending == .committed(testID(2)))
+        #expect(pool.upstreamCalls == [testID(1), testID(2)])
+        #expect(pool.account(testID(1)).cooldown == Cooldown(until: testNow.addingTimeInterval(3_600),
+                                                             reason: .usageLimit))
+        #expect(pool.account(testID(1)).consecutiveFailures == 1)
+        #expect(pool.account(testID(2)).lastUsedAt == testNow)
+        #expect(pool.bindings["conv"] == testID(2))
+        #expect(pool.attempts[1].reason == "after acct1 usage-limit; only usable account")
+        #expect(pool.records.map(\.outcome) == ["usage-limit", "success"])
+        #expect(pool.records[0].cooldownUntil == testNow.addingTimeInterval(3_600))
+        #expect(pool.records[0].reason.hasSuffix("cooldown from error.resets_at"))
+    }
+
+    /// The same when the limit arrives as a `response.failed` first event after a 200 head.
+    @Test func failedFirstEventFailsOver() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        let event = #"{"type":"response.failed","response":{"error":{"code":"usage_limit_reached","resets_in_seconds":600}}}"#
+        pool.script[testID(1)] = [.failedFirstEvent(status: 200, headers: [], event: bytes(event))]
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
+        #expect(pool.account(testID(1)).cooldown?.until == testNow.addingTimeInterval(600))
+    }
+
+    /// All accounts limited: the pool-dry 429 carries the earliest reset, and the next request spends no upstream call.
+    @Test func allLimitedAnswersPoolDry() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        pool.script[testID(1)] = [usageLimited(resetIn: 7_200)]
+        pool.script[testID(2)] = [usageLimited(resetIn: 3_600)]
+        let expected = ProxyAnswer(status: 429, retryAfterSeconds: 3_600, body: bytes(
+            #"{"error":{"message":"All 2 accounts have reached their usage limit; the next one resets at 2026-01-01T01:00:00Z.","resets_at":1767229200,"type":"usage_limit_reached"}}"#))
+        #expect(pool.drive(Self.request()) == .answered(expected))
+        #expect(pool.upstreamCalls.count == 2)
+
+        pool.now = testNow.addingTimeInterval(600)
+        let later = pool.drive(Self.request("req-2"))
+        #expect(pool.upstreamCalls.count == 2)
+        guard case .answered(let answer)? = later else {
+            Issue.record("expected a pool-dry answer, got \(String(describing: later))")
+            return
+        }
+        #expect(answer.retryAfterSeconds == 3_000)
+        #expect(pool.records.last?.outcome == "pool-dry")
+    }
+
+    /// 401 → refresh → the same account again, which succeeds.
+    @Test func unauthorizedRefreshesAndRetriesSameAccount() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        pool.script[testID(1)] = [errorOutcome(401, #"{"error":{"code":"token_expired"}}"#)]
+        #expect(pool.drive(Self.request()) == .committed(testID(1)))
+        #expect(pool.upstreamCalls == [testID(1), testID(1)])
+        #expect(pool.attempts[1].reason == "retry after token refresh")
+        #expect(pool.records.map(\.outcome) == ["unauthorized", "success"])
+    }
+
+    /// A second 401 after a refresh moves on; a refresh that needs a login marks the account and moves on.
+    @Test(arguments: [
+        ([errorOutcome(401, ""), errorOutcome(401, "")], [RequestRouting.RefreshResult.refreshed], AccountStatus.ready),
+        ([errorOutcome(401, "")], [.needsLogin(reason: "refresh_token_reused")],
+         .needsLogin(reason: "refresh_token_reused")),
+        ([errorOutcome(401, "")], [.failed(reason: "token endpoint timed out")], .ready),
+        ([errorOutcome(401, #"{"error":{"code":"token_invalidated"}}"#)], [], .needsLogin(
+            reason: "the upstream says the access token was invalidated (401)")),
+    ])
+    func unauthorizedFailures(answers: [AttemptOutcome], refreshes: [RequestRouting.RefreshResult],
+                              status: AccountStatus) {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        pool.script[testID(1)] = answers
+        pool.refreshScript[testID(1)] = refreshes
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
+        #expect(pool.account(testID(1)).status == status)
+    }
+
+    /// A turn state stays on the account that minted it; when that account is out, another serves without it.
+    @Test func turnStateOwnerUnusableDropsTurnState() {
+        let owner = testAccount(1, cooldown: Cooldown(until: testNow.addingTimeInterval(900), reason: .usageLimit))
+        var pool = PoolModel(accounts: [owner, testAccount(2)])
+        #expect(pool.drive(Self.request(conversation: "c", bound: testID(1), turnState: .mintedBy(testID(1))))
+            == .committed(testID(2)))
+        #expect(pool.attempts[0].dropTurnState)
+        #expect(pool.attempts[0].reason.contains("minted the turn state account acct1 is out (usage-limit"))
+        #expect(pool.attempts[0].reason.hasSuffix("x-codex-turn-state dropped"))
+        #expect(pool.bindings["c"] == testID(2))
+
+        var healthy = PoolModel(accounts: [testAccount(1, lastUsedAt: testNow), testAccount(2)])
+        #expect(healthy.drive(Self.request(turnState: .mintedBy(testID(1)))) == .committed(testID(1)))
+        #expect(!healthy.attempts[0].dropTurnState)
+        #expect(healthy.attempts[0].reason == "minted the turn state")
+    }
+
+    /// A turn state of unknown origin is kept on the bound account and dropped anywhere else.
+    @Test func unknownTurnStateOwner() {
+        var bound = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        #expect(bound.drive(Self.request(conversation: "c", bound: testID(2), turnState: .unknownOwner))
+            == .committed(testID(2)))
+        #expect(!bound.attempts[0].dropTurnState)
+        var unbound = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        _ = unbound.drive(Self.request(turnState: .unknownOwner))
+        #expect(unbound.attempts[0].dropTurnState)
+    }
+
+    /// A conversation stays on its bound account while it is usable.
+    @Test func affinityKeepsBoundAccount() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        for n in 0..<20 {
+            pool.now = testNow.addingTimeInterval(Double(n))
+            #expect(pool.drive(Self.request("r\(n)", conversation: "c", bound: testID(2))) == .committed(testID(2)))
+        }
+        #expect(pool.attempts.allSatisfy { $0.reason == "bound to conversation" })
+    }
+
+    /// Right after a move, a 400 naming reasoning is retried once on the same account without reasoning items.
+    @Test func stripsReasoningOnceAfterMove() {
+        let rejected = errorOutcome(400, #"{"error":{"message":"Invalid 'input[2].encrypted_content'."}}"#)
+        let bound = testAccount(1, cooldown: Cooldown(until: testNow.addingTimeInterval(900), reason: .rateLimit))
+        var pool = PoolModel(accounts: [bound, testAccount(2)])
+        pool.script[testID(2)] = [rejected]
+        #expect(pool.drive(Self.request(conversation: "c", bound: testID(1))) == .committed(testID(2)))
+        #expect(pool.attempts.map(\.stripReasoning) == [false, true])
+        #expect(pool.attempts.map(\.account) == [testID(2), testID(2)])
+
+        var twice = PoolModel(accounts: [bound, testAccount(2)])
+        twice.script[testID(2)] = [rejected, rejected]
+        #expect(twice.drive(Self.request(conversation: "c", bound: testID(1))) == .passedThrough(testID(2)))
+        #expect(twice.upstreamCalls.count == 2)
+
+        var unmoved = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        unmoved.script[testID(1)] = [rejected]
+        #expect(unmoved.drive(Self.request(conversation: "c", bound: testID(1))) == .passedThrough(testID(1)))
+    }
+
+    /// A request error passes through unchanged, without touching the account.
+    @Test func requestErrorsPassThrough() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        pool.script[testID(1)] = [errorOutcome(413, "")]
+        #expect(pool.drive(Self.request()) == .passedThrough(testID(1)))
+        #expect(pool.account(testID(1)) == testAccount(1))
+    }
+
+    /// Account switches are bounded by min(accounts, 4).
+    @Test func accountSwitchesAreBounded() {
+        var pool = PoolModel(accounts: (1...8).map { testAccount($0) })
+        for n in 1...8 { pool.script[testID(n)] = [errorOutcome(429, #"{"error":{"code":"rate_limit_exceeded"}}"#)] }
+        guard case .gaveUp(.respond(let answer)) = pool.drive(Self.request()) else {
+            Issue.record("expected to give up with rotor's answer")
+            return
+        }
+        #expect(pool.upstreamCalls.count == 5)
+        #expect(answer.status == 429 && answer.retryAfterSeconds == 1)
+        #expect(pool.records.last?.reason == "4 account switches spent; last failure: acct5 rate-limit")
+    }
+
+    /// Transient failures get at most 2 retries, then the last upstream error is relayed.
+    @Test func transientRetriesAreBounded() {
+        var pool = PoolModel(accounts: (1...5).map { testAccount($0) })
+        for n in 1...5 { pool.script[testID(n)] = [errorOutcome(503, #"{"error":{"code":"server_is_overloaded"}}"#)] }
+        #expect(pool.drive(Self.request()) == .gaveUp(.relayLastResponse))
+        #expect(pool.upstreamCalls.count == 3)
+    }
+
+    /// Network failures end in a 502 once the retries are spent; timeouts in a 504.
+    @Test(arguments: [(AttemptOutcome.connectFailed(.refused), 502), (.headerTimeout, 504)])
+    func transientGiveUpAnswers(outcome: AttemptOutcome, status: Int) {
+        var pool = PoolModel(accounts: (1...4).map { testAccount($0) })
+        for n in 1...4 { pool.script[testID(n)] = [outcome] }
+        guard case .gaveUp(.respond(let answer)) = pool.drive(Self.request()) else {
+            Issue.record("expected to give up with rotor's answer")
+            return
+        }
+        #expect(answer.status == status)
+    }
+
+    /// No new attempt starts after the time budget.
+    @Test func timeBudgetIsRespected() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        var machine = RequestRouting.StateMachine(request: Self.request(), limits: .init(timeBudget: .seconds(60)),
+                                                  startedAt: testNow)
+        guard case .attempt(let id, _, _, _) = machine.next(accounts: pool.accounts, now: testNow) else {
+            Issue.record("expected an attempt")
+            return
+        }
+        let resolution = machine.attemptFinished(.headerTimeout, account: pool.account(id),
+                                                 now: testNow.addingTimeInterval(61), using: &pool.generator)
+        #expect(resolution.next == .continue)
+        guard case .giveUp(let answer, let record) = machine.next(accounts: pool.accounts,
+                                                               now: testNow.addingTimeInterval(61))
+        else {
+            Issue.record("expected to give up")
+            return
+        }
+        #expect(answer == .respond(ProxyAnswer(status: 504, body: answer.bodyForTest)))
+        #expect(record.reason.hasPrefix("time budget of 60s spent"))
+    }
+
+    /// A return within maxWait is waited for, then served; beyond it, the pool-dry answer comes at once.
+    @Test func waitsForNearReset() {
+        let soon = testAccount(2, cooldown: Cooldown(until: testNow.addingTimeInterval(10), reason: .rateLimit))
+        var pool = PoolModel(accounts: [testAccount(1), soon])
+        pool.script[testID(1)] = [usageLimited(resetIn: 3_600)]
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
+        #expect(pool.now == testNow.addingTimeInterval(10))
+        #expect(pool.steps.contains(.wait(until: testNow.addingTimeInterval(10),
+            reason: "no usable account; acct2 returns at 2026-01-01T00:00:10Z (rate-limit)")))
+
+        var impatient = PoolModel(accounts: [testAccount(1), soon])
+        impatient.script[testID(1)] = [usageLimited(resetIn: 3_600)]
+        guard case .answered(let answer) = impatient.drive(Self.request(), limits: .init(maxWait: .zero)) else {
+            Issue.record("expected a pool-dry answer")
+            return
+        }
+        #expect(answer.retryAfterSeconds == 10)
+        #expect(String(decoding: answer.body, as: UTF8.self).contains("rotor_pool_busy"))
+    }
+
+    /// Pinned mode uses only its account; when it is out the answer speaks of that account alone.
+    @Test func pinnedAccountOnly() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        pool.script[testID(2)] = [usageLimited(resetIn: 60)]
+        guard case .answered(let answer) = pool.drive(Self.request(pinned: testID(2)), limits: .init(maxWait: .zero))
+        else {
+            Issue.record("expected a pool-dry answer for the pinned account")
+            return
+        }
+        #expect(pool.upstreamCalls == [testID(2)])
+        #expect(String(decoding: answer.body, as: UTF8.self).contains("The account has reached its usage limit"))
+    }
+
+    /// After the commit a broken stream is surfaced, never replayed; an account-related cause still benches it.
+    @Test func brokenStreamIsSurfaced() {
+        var pool = PoolModel(accounts: [testAccount(1)])
+        var machine = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
+        _ = machine.next(accounts: pool.accounts, now: testNow)
+        #expect(machine.attemptFinished(.success(status: 200, headers: []), account: pool.account(testID(1)),
+                                        now: testNow, using: &pool.generator).next == .commit)
+        let event = bytes(#"{"type":"response.failed","response":{"error":{"code":"rate_limit_exceeded"}}}"#)
+        let resolution = machine.attemptFinished(.streamBrokeAfterCommit(.failedEvent(event)),
+                                                 account: pool.account(testID(1)), now: testNow,
+                                                 using: &pool.generator)
+        #expect(resolution.next == .surface)
+        guard case .cooldown(_, let cooldown, _)? = resolution.effects.first else {
+            Issue.record("expected a cooldown")
+            return
+        }
+        #expect(cooldown.reason == .rateLimit)
+    }
+
+    /// Property: over random pools and scripts the machine never sends to an unusable or already-failed account
+    /// (PoolModel checks every attempt), cooldowns never move backwards, and every request ends within its bounds.
+    @Test func randomScriptsKeepInvariants() {
+        var generator = SplitMix64(seed: 1_234)
+        let outcomes: [AttemptOutcome] = [
+            .success(status: 200, headers: []), usageLimited(resetIn: 120), usageLimited(resetIn: 5),
+            errorOutcome(429, #"{"error":{"code":"rate_limit_exceeded","message":"try again in 3s"}}"#),
+            errorOutcome(503, ""), .connectFailed(.reset), .headerTimeout, errorOutcome(401, ""),
+            errorOutcome(403, #"{"error":{"code":"deactivated_workspace"}}"#), errorOutcome(400, "bad"),
+            .failedFirstEvent(status: 200, headers: [], event: bytes(#"{"response":{"error":{"code":"slow_down"}}}"#)),
+        ]
+        for round in 0..<300 {
+            var pool = PoolModel(accounts: (0..<Int(1 + generator.next() % 7)).map { randomAccount($0, using: &generator) })
+            pool.generator = SplitMix64(seed: UInt64(round))
+            for account in pool.accounts {
+                pool.script[account.id] = (0..<3).map { _ in outcomes.randomElement(using: &generator)! }
+            }
+            let limits = RequestRouting.Limits(maxWait: generator.next() % 2 == 0 ? .zero : .seconds(20))
+            let bound = pool.accounts.randomElement(using: &generator)?.id
+            #expect(pool.drive(Self.request(conversation: "c", bound: bound), limits: limits) != nil)
+            #expect(pool.upstreamCalls.count <= 1 + 4 + 2 + 2)
+        }
+    }
+}
+
+extension RequestRouting.FinalAnswer {
+    /// The body of a `.respond` answer, for comparisons.
+    var bodyForTest: [UInt8] {
+        if case .respond(let answer) = self { return answer.body }
+        return []
+    }
+}
