@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
 
-from workspace import COMMAND_TIMEOUT
+from fake_backend import FakeBackend
+from workspace import COMMAND_TIMEOUT, Workspace
 
 
 def test_rotor_prints_its_version(rotor_bin: Path) -> None:
@@ -21,3 +23,18 @@ def test_rotor_help_names_the_main_command(rotor_bin: Path) -> None:
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     assert "rotor run -- codex" in result.stdout
+
+
+def test_imported_codex_logins_are_listed_without_tokens(workspace: Workspace, backend: FakeBackend) -> None:
+    first, second = backend.add_account("A"), backend.add_account("B", plan="pro")
+    workspace.import_accounts("A", "B")
+    again = workspace.rotor("accounts", "import", str(workspace.write_auth_json("A")))
+
+    assert again.returncode == 0 and again.stdout.strip() == "Updated a@example.com", again.stderr
+    listed = workspace.accounts_json()
+    assert [(a["email"], a["chatgpt_account_id"], a["plan"], a["state"]) for a in listed] == [
+        ("a@example.com", "acct-A", "plus", "ready"), ("b@example.com", "acct-B", "pro", "ready")]
+    table = workspace.rotor("accounts", "list").stdout
+    for account in (first, second):
+        for secret in (account.access_token, account.refresh_token, account.id_token):
+            assert secret not in table and secret not in json.dumps(listed)
