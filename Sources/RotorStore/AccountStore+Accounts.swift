@@ -28,7 +28,8 @@ extension AccountStore {
     /// Stores a login: a new account, or new tokens for the account with the same identity (ChatGPT account id
     /// and email, the email compared case-insensitively).
     ///
-    /// A new account gets `login.label`, else the default label (``AccountLabel/defaultLabel(email:chatgptAccountID:taken:)``).
+    /// A new account gets `login.label`, else the default label
+    /// (``AccountLabel/defaultLabel(email:chatgptAccountID:taken:)``).
     /// An update keeps the label unless `login.label` names a new one, keeps cooldowns, and turns a `needs-login`
     /// account back to `ready` (its new tokens are the fix).
     /// - Throws: ``StoreError`` (`label-in-use`, `invalid-label`, database failures).
@@ -49,7 +50,7 @@ extension AccountStore {
                 }
                 record.plan = login.plan ?? record.plan
                 record.setCredentials(login.credentials, accessTokenExpiresAt: login.accessTokenExpiresAt)
-                if record.status == AccountStatus.needsLogin(reason: "").name {
+                if case .needsLogin = AccountStatus(name: record.status, reason: record.statusReason) {
                     record.status = AccountStatus.ready.name
                     record.statusReason = nil
                 }

@@ -80,9 +80,8 @@ extension AccountStore {
     public func recordUsage(_ snapshot: UsageSnapshot, for id: AccountID) throws {
         try write { db in
             guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
-            if let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue), stored.observedAt > snapshot.observedAt {
-                return
-            }
+            let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue)
+            if let stored, stored.observedAt > snapshot.observedAt { return }
             try UsageSnapshotRecord(snapshot, for: id).save(db)
         }
     }

@@ -86,7 +86,9 @@ public struct AccountStore: Sendable {
         }
         guard !superseded else { throw StoreError.databaseFromNewerRotor(databaseURL) }
         guard !completed else { return }
-        let lock = try schemaLock.map { try FileLock.acquire($0, timeout: configuration.busyTimeout, database: databaseURL) }
+        let lock = try schemaLock.map {
+            try FileLock.acquire($0, timeout: configuration.busyTimeout, database: databaseURL)
+        }
         defer { lock?.release() }
         try translatingErrors {
             guard try !writer.read(migrator.hasBeenSuperseded) else {

@@ -33,7 +33,10 @@ struct CommandError: UserFacingError, Hashable {
     }
 
     static func fileUnreadable(_ path: String, reason: String) -> CommandError {
-        CommandError(code: .fileUnreadable, description: "cannot read \(path) (\(reason)); pass the path of an auth.json file")
+        CommandError(
+            code: .fileUnreadable,
+            description: "cannot read \(path) (\(reason)); pass the path of an auth.json file"
+        )
     }
 
     static func filePermissionDenied(_ path: String) -> CommandError {

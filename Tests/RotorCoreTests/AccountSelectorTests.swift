@@ -12,7 +12,9 @@ struct AccountSelectorTests {
 
     static let work = account("0a1b2c3d-0000-4000-8000-000000000001", label: "work", email: "me@corp.io")
     static let home = account("0a1b9999-0000-4000-8000-000000000002", label: "me@home.io", email: "me@home.io")
-    static let team = account("ffff0000-0000-4000-8000-000000000003", label: "me@home.io (ffff0000)", email: "me@home.io")
+    static let team = account(
+        "ffff0000-0000-4000-8000-000000000003", label: "me@home.io (ffff0000)", email: "me@home.io"
+    )
     static let all = [work, home, team]
 
     /// Exact label, exact email (any case) and id prefixes of 4+ characters select one account.

@@ -6,7 +6,8 @@ struct TokenClaimsTests {
     /// Claims are read from the top level, the profile object and the nested auth object.
     @Test(arguments: [
         (
-            #"{"email":"top@x.io","exp":1700000000,"https://api.openai.com/auth":{"chatgpt_account_id":"acct-1","chatgpt_plan_type":"pro"}}"#,
+            #"{"email":"top@x.io","exp":1700000000,"https://api.openai.com/auth":"#
+                + #"{"chatgpt_account_id":"acct-1","chatgpt_plan_type":"pro"}}"#,
             TokenClaims(
                 email: "top@x.io", chatgptAccountID: "acct-1", plan: "pro",
                 expiresAt: Date(timeIntervalSince1970: 1_700_000_000)

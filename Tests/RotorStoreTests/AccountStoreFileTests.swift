@@ -79,7 +79,8 @@ struct AccountStoreFileTests {
             // Reads still work while another process writes (WAL).
             #expect(try store.accounts().isEmpty)
         }
-        #expect(try store.saveLogin(TestLogin.make(email: "a@x.io")) == .added(try #require(try store.accounts().first)))
+        let outcome = try store.saveLogin(TestLogin.make(email: "a@x.io"))
+        #expect(outcome == .added(try #require(try store.accounts().first)))
     }
 
     /// The directories are 0700 and the database with its -wal and -shm files 0600.

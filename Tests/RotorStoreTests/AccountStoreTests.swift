@@ -57,9 +57,13 @@ struct AccountStoreTests {
     @Test(arguments: StoreKind.allCases)
     func accountsAreOldestFirstWithUsage(kind: StoreKind) throws {
         try kind.withStore { store in
-            let ids = try ["c@x.io", "a@x.io", "b@x.io"].map { try store.saveLogin(TestLogin.make(email: $0)).account.id }
+            let ids = try ["c@x.io", "a@x.io", "b@x.io"].map {
+                try store.saveLogin(TestLogin.make(email: $0)).account.id
+            }
             let snapshot = UsageSnapshot(
-                primary: UsageWindow(usedPercent: 99.6, windowMinutes: 300, resetsAt: Date(timeIntervalSince1970: 1_000)),
+                primary: UsageWindow(
+                    usedPercent: 99.6, windowMinutes: 300, resetsAt: Date(timeIntervalSince1970: 1_000)
+                ),
                 observedAt: Date(timeIntervalSince1970: 500)
             )
             try store.recordUsage(snapshot, for: ids[1])

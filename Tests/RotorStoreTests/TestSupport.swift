@@ -32,7 +32,9 @@ enum TestLogin {
             email: email,
             chatgptAccountID: chatgptAccountID,
             plan: plan,
-            credentials: AccountCredentials(idToken: "id-\(email)", accessToken: "at-\(email)", refreshToken: refreshToken),
+            credentials: AccountCredentials(
+                idToken: "id-\(email)", accessToken: "at-\(email)", refreshToken: refreshToken
+            ),
             accessTokenExpiresAt: Date(timeIntervalSince1970: 2_000_000_000),
             label: label
         )

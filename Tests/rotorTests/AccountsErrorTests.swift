@@ -74,8 +74,10 @@ struct AccountsErrorTests {
     @Test func selectorAndUsageErrors() throws {
         let home = try RotorHome()
         defer { home.remove() }
-        _ = try home.rotor("accounts", "import", home.writeAuthFile(AuthFile.login(email: "a@x.io", accountID: "one"), name: "a"))
-        _ = try home.rotor("accounts", "import", home.writeAuthFile(AuthFile.login(email: "a@x.io", accountID: "two"), name: "b"))
+        for accountID in ["one", "two"] {
+            let path = try home.writeAuthFile(AuthFile.login(email: "a@x.io", accountID: accountID), name: accountID)
+            #expect(try home.rotor("accounts", "import", path).status == 0)
+        }
         expectFailure(try home.rotor("accounts", "disable", "nobody"), status: 67, containing: "no account matches")
         #expect(try home.rotor("accounts", "rename", "a@x.io", "first").status == 0)
         // No label is "a@x.io" any more, and both accounts have that email.
@@ -83,7 +85,9 @@ struct AccountsErrorTests {
             try home.rotor("accounts", "remove", "a@x.io", "--yes"), status: 67, containing: "matches 2 accounts"
         )
         #expect(ambiguous.contains("(first)") && ambiguous.contains("(a@x.io (two))"))
-        expectFailure(try home.rotor("accounts", "rename", "a@x.io (two)", "first"), status: 65, containing: "already used")
+        expectFailure(
+            try home.rotor("accounts", "rename", "a@x.io (two)", "first"), status: 65, containing: "already used"
+        )
 
         let usage = try home.rotor("accounts", "reset")
         #expect(usage.status == 64)

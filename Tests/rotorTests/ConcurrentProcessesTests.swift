@@ -11,7 +11,8 @@ struct ConcurrentProcessesTests {
         for worker in ["a", "b"] {
             var lines = ["set -e"]
             for index in 1...5 {
-                let path = try home.writeAuthFile(AuthFile.login(email: "\(worker)\(index)@x.io"), name: "\(worker)\(index).json")
+                let email = "\(worker)\(index)@x.io"
+                let path = try home.writeAuthFile(AuthFile.login(email: email), name: "\(worker)\(index).json")
                 lines.append("\"$ROTOR\" accounts import '\(path)' >/dev/null 2>&1")
                 lines.append("\"$ROTOR\" accounts list --json >/dev/null")
             }

@@ -33,7 +33,11 @@ struct RotorHome {
     }
 
     /// Runs `rotor arguments…` in this environment.
-    func rotor(_ arguments: String..., input: String? = nil, shellPrefix: String? = nil) throws -> RotorExecutable.Result {
+    func rotor(
+        _ arguments: String...,
+        input: String? = nil,
+        shellPrefix: String? = nil
+    ) throws -> RotorExecutable.Result {
         try RotorExecutable.run(arguments, environment: environment, input: input, shellPrefix: shellPrefix)
     }
 
@@ -58,7 +62,8 @@ enum AuthFile {
         return json([
             "OPENAI_API_KEY": NSNull(),
             "tokens": [
-                "id_token": idToken, "access_token": accessToken, "refresh_token": refreshToken, "account_id": accountID,
+                "id_token": idToken, "access_token": accessToken, "refresh_token": refreshToken,
+                "account_id": accountID,
             ],
             "last_refresh": "2025-05-01T12:34:56.123456789Z",
         ])

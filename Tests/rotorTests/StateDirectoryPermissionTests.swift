@@ -15,7 +15,8 @@ struct StateDirectoryPermissionTests {
         var seen: [String: Int] = [:]
         let enumerator = try #require(FileManager.default.enumerator(atPath: home.rotorHome.path))
         for case let relative as String in enumerator {
-            let attributes = try FileManager.default.attributesOfItem(atPath: home.rotorHome.appending(path: relative).path)
+            let path = home.rotorHome.appending(path: relative).path
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
             seen[relative] = (attributes[.posixPermissions] as? Int ?? -1) & 0o777
             let expected = attributes[.type] as? FileAttributeType == .typeDirectory ? 0o700 : 0o600
             #expect(seen[relative] == expected, "\(relative) is \(String(seen[relative] ?? -1, radix: 8))")
