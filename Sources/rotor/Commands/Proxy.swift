@@ -1,7 +1,79 @@
 import ArgumentParser
+import Foundation
+import Logging
+import RotorCore
+import RotorProxy
+import RotorStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Rotor {
     struct Proxy: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Not built yet.")
+        static let configuration = CommandConfiguration(
+            abstract: "Run the rotation proxy in the foreground until Ctrl-C or SIGTERM.",
+            discussion: """
+                The first line on stdout says where the proxy listens and where its secret is; with --json it is \
+                one JSON object {"url", "port", "secret_file"}. Clients send 'Authorization: Bearer <secret>' \
+                (or 'x-api-key: <secret>') to the base URL, e.g. the openai SDK with base_url=<url> and \
+                api_key=<secret>. Logs go to stderr and to <state dir>/logs/rotor.log.
+                """
+        )
+
+        @Option(help: "The loopback address to listen on: 127.0.0.1 or ::1.")
+        var host: String = LoopbackHost.ipv4.rawValue
+
+        @Option(help: "The port to listen on; 0 picks a free one.")
+        var port: Int = 0
+
+        @Option(help: "The secret file: read if it exists, else created with mode 0600. (default: <state dir>/proxy.secret)")
+        var secretFile: String?
+
+        @Flag(help: "Print the ready line as a JSON object.")
+        var json = false
+
+        func validate() throws {
+            guard LoopbackHost(literal: host) != nil else {
+                throw ValidationError("rotor only listens on loopback: --host must be 127.0.0.1 or ::1, not '\(host)'.")
+            }
+            guard (0...65_535).contains(port) else {
+                throw ValidationError("--port must be between 0 and 65535.")
+            }
+        }
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let directory = StateDirectory.resolve(environment: environment)
+            try directory.prepare()
+            try RotorLogging.bootstrap(
+                directory: directory,
+                destination: .standardErrorAndFile,
+                level: RotorLogging.level(from: environment)
+            )
+            let secretPath = secretFile ?? directory.proxySecretURL.path
+            var configuration = try ProxyConfiguration.fromEnvironment(
+                environment,
+                secret: try ProxySecret.loadOrCreate(at: secretPath)
+            )
+            configuration.host = LoopbackHost(literal: host) ?? .ipv4
+            configuration.port = port
+            let store = try AccountStore(directory: directory)
+            let signals = await TerminationSignals.trap()
+            try await withRotationProxy(configuration, store: store, directory: directory, logger: Logger(label: "rotor")) {
+                endpoint in
+                Self.writeStandardOutput(ProxyReadyLine.render(endpoint, secretFile: secretPath, json: json) + "\n")
+                await signals.wait()
+            }
+        }
+
+        private static func writeStandardOutput(_ text: String) {
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+                guard written > 0 else { return }
+                bytes = bytes.dropFirst(written)
+            }
+        }
     }
 }

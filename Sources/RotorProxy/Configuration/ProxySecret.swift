@@ -1,0 +1,158 @@
+import Foundation
+import RotorCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The per-proxy secret that every local client must present (`Authorization: Bearer <secret>` or `x-api-key`).
+///
+/// 32 random bytes, written as one line of unpadded base64url. Never logged: its description is redacted.
+public struct ProxySecret: Sendable, CustomStringConvertible {
+    /// The secret as clients send it.
+    public let text: String
+
+    /// The number of random bytes in a generated secret.
+    public static let byteCount = 32
+
+    /// Wraps a secret's text as clients send it.
+    public init(text: String) {
+        self.text = text
+    }
+
+    /// A fresh secret from the system's cryptographically secure generator.
+    public static func generate() -> ProxySecret {
+        var generator = SystemRandomNumberGenerator()
+        return generate(using: &generator)
+    }
+
+    /// A secret drawn from `generator` (tests pass a seeded one).
+    public static func generate(using generator: inout some RandomNumberGenerator) -> ProxySecret {
+        let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return ProxySecret(text: Self.base64URL(bytes))
+    }
+
+    /// Whether `candidate` is this secret, compared in constant time (time depends only on the secret's length).
+    public func matches(_ candidate: some StringProtocol) -> Bool {
+        let expected = Array(text.utf8)
+        let given = Array(candidate.utf8)
+        var difference: UInt8 = expected.count == given.count ? 0 : 1
+        for index in expected.indices {
+            difference |= expected[index] ^ (index < given.count ? given[index] : 0)
+        }
+        return difference == 0
+    }
+
+    public var description: String { "ProxySecret(<redacted>)" }
+
+    /// Reads the secret at `path`, or generates one and writes it there (mode 0600, `O_CLOEXEC`, never replacing).
+    ///
+    /// An existing file must be private to its owner and hold one base64url line of at least 16 bytes.
+    public static func loadOrCreate(at path: String) throws(ProxySecretError) -> ProxySecret {
+        for _ in 0..<2 {
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            if fd >= 0 {
+                defer { close(fd) }
+                return try load(fd: fd, path: path)
+            }
+            guard errno == ENOENT else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+            let secret = generate()
+            switch create(secret, at: path) {
+            case .created: return secret
+            case .alreadyExists: continue
+            case .failed(let reason): throw .cannotCreate(path: path, reason: reason)
+            }
+        }
+        throw .unreadable(path: path, reason: "it keeps appearing and disappearing")
+    }
+
+    private enum CreateOutcome {
+        case created
+        case alreadyExists
+        case failed(String)
+    }
+
+    private static func create(_ secret: ProxySecret, at path: String) -> CreateOutcome {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            return errno == EEXIST ? .alreadyExists : .failed(String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        guard fchmod(fd, 0o600) == 0 else { return .failed(String(cString: strerror(errno))) }
+        var bytes = Array((secret.text + "\n").utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard written > 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(path)
+                return .failed(reason)
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        return .created
+    }
+
+    private static func load(fd: Int32, path: String) throws(ProxySecretError) -> ProxySecret {
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard status.st_mode & 0o077 == 0 else { throw .notPrivate(path: path) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        var text = String(decoding: buffer[..<count], as: UTF8.self)
+        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        guard let decoded = decodeBase64URL(text), decoded.count >= 16 else { throw .malformed(path: path) }
+        return ProxySecret(text: text)
+    }
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func decodeBase64URL(_ text: String) -> Data? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.count % 4 != 0 { standard.append("=") }
+        return Data(base64Encoded: standard)
+    }
+}
+
+/// Why the proxy secret file cannot be used.
+public enum ProxySecretError: UserFacingError, Equatable {
+    /// The file exists but cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The file is readable or writable by others.
+    case notPrivate(path: String)
+    /// The file does not hold one base64url line of at least 16 bytes.
+    case malformed(path: String)
+    /// The file could not be created.
+    case cannotCreate(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            "cannot read the proxy secret file \(path): \(reason); fix its permissions or pass another --secret-file."
+        case .notPrivate(let path):
+            "the proxy secret file \(path) is accessible by other users; run `chmod 600 \(path)` or delete it to get a new one."
+        case .malformed(let path):
+            "the proxy secret file \(path) does not hold a base64url secret; delete it and rotor writes a new one."
+        case .cannotCreate(let path, let reason):
+            "cannot create the proxy secret file \(path): \(reason); check that its directory exists and is writable."
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .unreadable: ExitStatusCode.noInput
+        case .notPrivate: ExitStatusCode.noPermission
+        case .malformed: ExitStatusCode.dataError
+        case .cannotCreate: ExitStatusCode.cannotCreate
+        }
+    }
+}

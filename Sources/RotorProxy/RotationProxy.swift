@@ -1,0 +1,155 @@
+import AsyncHTTPClient
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+import RotorCore
+import RotorStore
+import ServiceLifecycle
+import Synchronization
+
+/// Starts the rotation proxy over the shared account store, waits until it listens, runs `body` with its endpoint,
+/// then stops it gracefully: it stops accepting connections and lets in-flight streams finish for up to
+/// ``gracefulShutdownLimit`` before cancelling them.
+///
+/// - Parameters:
+///   - configuration: Where to listen, the secret, the upstream and its limits.
+///   - store: The shared account store, read for every request.
+///   - directory: The state directory (lock files, logs).
+///   - logger: The logger every request's lines derive from.
+///   - body: Runs while the proxy serves; the proxy stops when it returns or throws.
+public func withRotationProxy<T: Sendable>(
+    _ configuration: ProxyConfiguration,
+    store: AccountStore,
+    directory: StateDirectory,
+    logger: Logger,
+    _ body: (ProxyEndpoint) async throws -> T
+) async throws -> T {
+    try await withRotationProxy(configuration, accounts: store, logger: logger, body)
+}
+
+/// Starts the rotation proxy, waits until it listens, runs `body` with its endpoint, then stops it gracefully:
+/// it stops accepting connections and lets in-flight streams finish for up to ``gracefulShutdownLimit`` before
+/// cancelling them.
+///
+/// - Parameters:
+///   - configuration: Where to listen, the secret, the upstream and its limits.
+///   - accounts: Where accounts and credentials are read for each request.
+///   - logger: The logger every request's lines derive from.
+///   - body: Runs while the proxy serves; the proxy stops when it returns or throws.
+public func withRotationProxy<T: Sendable>(
+    _ configuration: ProxyConfiguration,
+    accounts: some AccountSource,
+    logger: Logger,
+    _ body: (ProxyEndpoint) async throws -> T
+) async throws -> T {
+    let client = HTTPClient(
+        eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+        configuration: .upstream(caFile: configuration.caFile, connectTimeout: configuration.timeouts.connect),
+        backgroundActivityLogger: logger
+    )
+    let result: Result<T, any Error>
+    do {
+        result = .success(try await RotationProxy(configuration: configuration, accounts: accounts, client: client, logger: logger).run(body))
+    } catch {
+        result = .failure(error)
+    }
+    try? await client.shutdown()
+    return try result.get()
+}
+
+/// How long in-flight requests may run on after the proxy was asked to stop.
+public let gracefulShutdownLimit: Duration = .seconds(5)
+
+/// The proxy's server and its lifetime.
+struct RotationProxy {
+    let configuration: ProxyConfiguration
+    let accounts: any AccountSource
+    let client: HTTPClient
+    let logger: Logger
+
+    func run<T: Sendable>(_ body: (ProxyEndpoint) async throws -> T) async throws -> T {
+        let boundPort = BoundPort()
+        let responder = ProxyResponder(
+            boundPort: boundPort,
+            accounts: accounts,
+            attempt: UpstreamAttempt(client: client, url: configuration.responsesURL, timeouts: configuration.timeouts),
+            configuration: configuration,
+            logger: logger
+        )
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        // Hummingbird's own lines ("Server started …") repeat rotor's; keep them for debugging only.
+        var serverLogger = logger
+        serverLogger.logLevel = max(logger.logLevel, .notice)
+        let server = try HTTPServerBuilder.proxyHTTP1.buildServer(
+            configuration: ServerConfiguration(address: .hostname(configuration.host.rawValue, port: configuration.port)),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: serverLogger,
+            responder: { request, writer, channel in
+                try await responder.respond(to: request, writer: writer, channel: channel)
+            },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                boundPort.value.store(port, ordering: .releasing)
+                portContinuation.yield(port)
+                portContinuation.finish()
+            }
+        )
+        var serviceConfiguration = ServiceGroupConfiguration(services: [server], logger: serverLogger)
+        serviceConfiguration.maximumGracefulShutdownDuration = gracefulShutdownLimit
+        let group = ServiceGroup(configuration: serviceConfiguration)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { portContinuation.finish() }
+                do {
+                    try await group.run()
+                } catch {
+                    throw ProxyStartError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
+                }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                try await tasks.next()
+                throw ProxyStartError.cannotListen(host: configuration.host, port: configuration.port, reason: "the server stopped")
+            }
+            let endpoint = ProxyEndpoint(host: configuration.host, port: port)
+            logger.info("proxy listening", metadata: ["rotor.url": "\(endpoint.baseURL)"])
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(endpoint))
+            } catch {
+                result = .failure(error)
+            }
+            await group.triggerGracefulShutdown()
+            do {
+                try await tasks.waitForAll()
+            } catch {
+                logger.debug("proxy stopped with an error", metadata: ["rotor.error": "\(error)"])
+            }
+            logger.info("proxy stopped")
+            return try result.get()
+        }
+    }
+}
+
+/// The port the server actually bound (known only once it listens when port 0 was asked for).
+final class BoundPort: Sendable {
+    let value = Atomic<Int>(0)
+
+    var current: Int { value.load(ordering: .acquiring) }
+}
+
+/// The proxy could not start listening.
+public enum ProxyStartError: UserFacingError {
+    /// Binding `host`:`port` failed.
+    case cannotListen(host: LoopbackHost, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let reason):
+            "cannot listen on \(host.urlHost):\(port) (\(reason)); choose another --port or stop what uses it."
+        }
+    }
+
+    public var exitCode: Int32 { ExitStatusCode.unavailable }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import RotorCore
+
+/// How a committed request ended, for the log and the decision record.
+public struct RelayOutcome: Sendable {
+    /// The status the client got.
+    public var status: Int
+    /// Bytes written to the client's body.
+    public var bytes: Int
+    /// The terminal event seen (`response.completed`, `response.failed`, …), if any.
+    public var terminalEvent: String?
+    /// The `response.completed` event, for token usage.
+    public var completedEvent: ServerSentEvent?
+    /// Why the stream was cut, when it was.
+    public var interruption: UpstreamReadFailure?
+}
+
+/// Delivers a ready upstream stream to the client: relayed event by event to streaming clients, or folded into
+/// one JSON response for clients that did not ask for a stream.
+public enum StreamRelay {
+    /// Event types after which a Responses stream is over.
+    static let terminalTypes: Set<String> = ["response.completed", "response.incomplete", "response.failed", "error"]
+
+    /// Relays `stream` to a streaming client: headers first, then every upstream chunk written and flushed as it
+    /// arrives (each write waits for the client, which is the backpressure). A stream that breaks or ends without
+    /// a terminal event is ended with a `response.failed` event coded `rotor_stream_interrupted`.
+    static func relay(
+        _ stream: UpstreamStream,
+        to writer: consuming ResponseWriter,
+        headers: HTTPFields,
+        logger: Logger
+    ) async throws -> RelayOutcome {
+        var fields = headers
+        fields[.contentType] = "text/event-stream"
+        fields[.cacheControl] = "no-cache"
+        var body = try await writer.writeHead(HTTPResponse(status: .ok, headerFields: fields))
+        var tracker = EventTracker()
+        var outcome = RelayOutcome(status: 200, bytes: 0)
+        for buffer in stream.heldBytes where buffer.readableBytes > 0 {
+            try await body.write(buffer)
+            outcome.bytes += buffer.readableBytes
+        }
+        tracker.observe(stream.heldEvents)
+        while true {
+            let chunk: UpstreamChunk?
+            do {
+                chunk = try await stream.next()
+            } catch {
+                outcome.interruption = error
+                break
+            }
+            guard let chunk else { break }
+            if chunk.bytes.readableBytes > 0 {
+                try await body.write(chunk.bytes)
+                outcome.bytes += chunk.bytes.readableBytes
+            }
+            tracker.observe(chunk.events)
+        }
+        if tracker.terminalType == nil {
+            let reason = outcome.interruption?.description ?? "the upstream ended the stream before the response was complete"
+            logger.warning(
+                "upstream stream interrupted",
+                metadata: ["rotor.reason": "\(reason)", "rotor.bytes": "\(outcome.bytes)"]
+            )
+            let event = StreamInterruption.event(responseID: tracker.responseID, reason: reason)
+            try await body.write(ByteBuffer(bytes: event))
+            outcome.bytes += event.count
+        }
+        try await body.finish(nil)
+        outcome.terminalEvent = tracker.terminalType
+        outcome.completedEvent = tracker.completed
+        return outcome
+    }
+
+    /// Reads `stream` to its end and answers one JSON response: the final `response` (200), the upstream failure
+    /// (429/502), or a rotor error when the stream broke — nothing reached the client before, so any status works.
+    static func aggregate(
+        _ stream: UpstreamStream,
+        to writer: consuming ResponseWriter,
+        headers: HTTPFields,
+        logger: Logger
+    ) async throws -> RelayOutcome {
+        var aggregator = ResponseAggregator()
+        var tracker = EventTracker()
+        var interruption: UpstreamReadFailure?
+        for event in stream.heldEvents { aggregator.consume(event) }
+        tracker.observe(stream.heldEvents)
+        while true {
+            do {
+                guard let chunk = try await stream.next() else { break }
+                for event in chunk.events { aggregator.consume(event) }
+                tracker.observe(chunk.events)
+            } catch {
+                interruption = error
+                break
+            }
+        }
+        var outcome = RelayOutcome(status: 0, bytes: 0, terminalEvent: tracker.terminalType, completedEvent: tracker.completed)
+        switch aggregator.result() {
+        case .completed(let body):
+            outcome.status = 200
+            outcome.bytes = body.count
+            try await writer.writeComplete(status: .ok, contentType: "application/json", headers: headers, body: body)
+        case .failed(let status, let body):
+            outcome.status = status
+            outcome.bytes = body.count
+            try await writer.writeComplete(
+                status: HTTPResponse.Status(code: status),
+                contentType: "application/json",
+                headers: headers,
+                body: body
+            )
+        case .incomplete:
+            outcome.interruption = interruption
+            let error: ProxyError =
+                switch interruption {
+                case .idleTimeout: .upstreamTimeout("event")
+                default: .upstreamIncomplete
+                }
+            logger.warning("upstream stream interrupted", metadata: ["rotor.reason": "\(interruption?.description ?? "ended early")"])
+            outcome.status = error.status.code
+            try await writer.writeError(error, headers: headers)
+        }
+        return outcome
+    }
+}
+
+/// Follows a stream's events: the response id, the terminal event, and the completed event.
+struct EventTracker {
+    private(set) var responseID: String?
+    private(set) var terminalType: String?
+    private(set) var completed: ServerSentEvent?
+
+    mutating func observe(_ events: [ServerSentEvent]) {
+        for event in events where !event.isKeepAlive {
+            let type = event.type
+            if responseID == nil { responseID = Self.responseID(in: event) }
+            if let type, StreamRelay.terminalTypes.contains(type) {
+                terminalType = type
+                if type == "response.completed" { completed = event }
+            }
+        }
+    }
+
+    private static func responseID(in event: ServerSentEvent) -> String? {
+        let scanner = JSONScanner(event.data)
+        guard let object = try? scanner.object(at: scanner.skipWhitespace(from: 0)),
+            let response = object.member("response"),
+            let inner = try? scanner.object(at: response.valueRange.lowerBound),
+            let id = inner.member("id")
+        else { return nil }
+        return try? scanner.string(at: id.valueRange.lowerBound).value
+    }
+}
+
+/// The event that ends a client stream rotor could not finish: `response.failed` coded `rotor_stream_interrupted`.
+enum StreamInterruption {
+    static func event(responseID: String?, reason: String) -> [UInt8] {
+        struct Payload: Encodable {
+            struct Response: Encodable {
+                struct Failure: Encodable {
+                    var code: String
+                    var message: String
+                }
+                var id: String
+                var status: String
+                var error: Failure
+            }
+            var type: String
+            var response: Response
+        }
+        let payload = Payload(
+            type: "response.failed",
+            response: .init(
+                id: responseID ?? "resp_rotor_interrupted",
+                status: "failed",
+                error: .init(
+                    code: "rotor_stream_interrupted",
+                    message: "rotor lost the upstream stream after it started (\(reason)); send the request again."
+                )
+            )
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(payload)).map { Array($0) } ?? Array("{}".utf8)
+        return ServerSentEvent.encode(type: "response.failed", data: data)
+    }
+}

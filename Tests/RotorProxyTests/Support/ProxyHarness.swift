@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import RotorCore
+import RotorProxy
+import Synchronization
+
+/// Accounts kept in memory, so proxy tests need no database.
+struct FakeAccounts: AccountSource {
+    var list: [Account]
+    var tokens: [AccountID: AccountCredentials]
+
+    func accounts() throws -> [Account] { list }
+
+    func credentials(for id: AccountID) throws -> AccountCredentials? { tokens[id] }
+
+    /// One ready account `acct-A` with access token `at-A`.
+    static var one: FakeAccounts { FakeAccounts.make(["A"]) }
+
+    /// Ready accounts `acct-X` with access tokens `at-X`, one per name, oldest first.
+    static func make(_ names: [String]) -> FakeAccounts {
+        var list: [Account] = []
+        var tokens: [AccountID: AccountCredentials] = [:]
+        for (index, name) in names.enumerated() {
+            let id = AccountID(UUID(uuidString: String(format: "%08X-0000-4000-8000-000000000000", index + 10))!)
+            list.append(
+                Account(
+                    id: id,
+                    label: "\(name.lowercased())@example.com",
+                    email: "\(name.lowercased())@example.com",
+                    chatgptAccountID: "acct-\(name)",
+                    createdAt: Date(timeIntervalSince1970: Double(1_000 + index))
+                )
+            )
+            tokens[id] = AccountCredentials(idToken: "id-\(name)", accessToken: "at-\(name)", refreshToken: "rt-\(name)")
+        }
+        return FakeAccounts(list: list, tokens: tokens)
+    }
+}
+
+/// A running proxy under test and a client to talk to it.
+struct ProxyUnderTest: Sendable {
+    let endpoint: ProxyEndpoint
+    let secret: ProxySecret
+    let client: HTTPClient
+
+    var port: Int { endpoint.port }
+
+    /// A request to `path` carrying the secret and the right Host.
+    func request(_ path: String = "/v1/responses", body: String? = nil, headers: [(String, String)] = []) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(secret.text)")
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        return request
+    }
+
+    /// Sends `request` and reads the whole answer.
+    func send(_ request: HTTPClientRequest) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+        let response = try await client.execute(request, timeout: .seconds(20))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return (Int(response.status.code), response.headers, String(buffer: body))
+    }
+}
+
+/// Runs the proxy against `upstreamURL` for the duration of `body`.
+func withProxy<T: Sendable>(
+    upstreamURL: URL,
+    accounts: FakeAccounts = .one,
+    configure: (inout ProxyConfiguration) -> Void = { _ in },
+    _ body: (ProxyUnderTest) async throws -> T
+) async throws -> T {
+    var configuration = ProxyConfiguration(secret: ProxySecret.generate(), upstreamURL: upstreamURL)
+    configuration.timeouts = UpstreamTimeouts(connect: .seconds(5), header: .seconds(10), idle: .seconds(10))
+    configure(&configuration)
+    var logger = Logger(label: "rotor-test")
+    logger.logLevel = .critical
+    let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    let secret = configuration.secret
+    do {
+        let result = try await withRotationProxy(configuration, accounts: accounts, logger: logger) { endpoint in
+            try await body(ProxyUnderTest(endpoint: endpoint, secret: secret, client: client))
+        }
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// Fails with `TimedOut` if `body` takes longer than `limit`, cancelling it: every test's waits are bounded.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw TimedOut(limit: limit) }
+        return value
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    var limit: Duration
+    var description: String { "timed out after \(limit)" }
+}
+
+/// A one-shot signal one task sends and another awaits.
+final class Signal: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream<Void>.makeStream()
+    }
+
+    func fire() {
+        continuation.yield()
+        continuation.finish()
+    }
+
+    /// Waits until fired (or the task is cancelled).
+    func wait() async {
+        for await _ in stream { return }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking TCP connection to 127.0.0.1 for requests no HTTP client library would send (absolute-form targets,
+/// CONNECT, forged Host headers, `Expect: 100-continue`). Every read is bounded by a 5 s socket timeout.
+///
+/// Blocking calls must stay off Swift's cooperative threads (2 on this machine), or parallel tests starve the
+/// proxy they talk to: use it only inside ``withRawConnection(port:_:)``.
+final class RawConnection {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTPError.socket }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw RawHTTPError.connect
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) throws {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { throw RawHTTPError.write }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// Reads one response: status, lower-cased headers, and a `content-length` body.
+    func readResponse() throws -> RawResponse {
+        while true {
+            if let end = headerEnd() {
+                let head = String(decoding: buffer[..<end], as: UTF8.self)
+                var lines = head.components(separatedBy: "\r\n")
+                let statusLine = lines.removeFirst().split(separator: " ")
+                guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw RawHTTPError.malformed }
+                var headers: [(String, String)] = []
+                for line in lines where !line.isEmpty {
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    headers.append((parts[0].lowercased(), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
+                }
+                let length = headers.first { $0.0 == "content-length" }.flatMap { Int($0.1) } ?? 0
+                while buffer.count < end + 4 + length { try fill() }
+                let body = Array(buffer[(end + 4)..<(end + 4 + length)])
+                buffer.removeFirst(end + 4 + length)
+                return RawResponse(status: status, headers: headers, body: String(decoding: body, as: UTF8.self))
+            }
+            try fill()
+        }
+    }
+
+    private func headerEnd() -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        for index in 0...(buffer.count - 4)
+        where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw RawHTTPError.closed }
+        buffer.append(contentsOf: chunk[..<count])
+    }
+}
+
+struct RawResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: String
+
+    func header(_ name: String) -> String? { headers.first { $0.0 == name }?.1 }
+}
+
+enum RawHTTPError: Error {
+    case socket, connect, write, malformed, closed
+}
+
+/// Runs `body` with a raw connection to `port` on NIO's blocking-I/O thread pool.
+func withRawConnection<T: Sendable>(port: Int, _ body: @escaping @Sendable (RawConnection) throws -> T) async throws -> T {
+    try await NIOThreadPool.singleton.runIfActive {
+        try body(try RawConnection(port: port))
+    }
+}
