@@ -31,4 +31,8 @@ public enum ExitStatusCode {
     public static let noPermission: Int32 = 77
     /// Configuration problem: a database from a newer rotor, a bad environment variable.
     public static let configuration: Int32 = 78
+    /// `rotor run`: the command exists but cannot be executed (as shells, `env` and `timeout` report it).
+    public static let commandNotExecutable: Int32 = 126
+    /// `rotor run`: the command is not found (as shells, `env` and `timeout` report it).
+    public static let commandNotFound: Int32 = 127
 }
