@@ -114,12 +114,16 @@ class Workspace:
 
     # Long-running processes
 
-    def spawn(self, args: list[str], *, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-        """Starts a process that the workspace stops (by PID) when the test ends."""
-        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, cwd=self.cwd, env=env or self.env(), start_new_session=True)
+    def spawn(self, args: list[str], *, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], Path]:
+        """Starts a process that the workspace stops (by PID) when the test ends. Its stdout is a pipe; its stderr
+        goes to a file (returned) so that a chatty process never blocks on a full pipe."""
+        stderr_path = self.root / "stderr" / f"{len(self.started)}-{Path(args[0]).name}.log"
+        stderr_path.parent.mkdir(parents=True, exist_ok=True)
+        with stderr_path.open("w") as stderr:
+            process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
+                                       text=True, cwd=self.cwd, env=env or self.env(), start_new_session=True)
         self.started.append(process)
-        return process
+        return process, stderr_path
 
     def stop_all(self) -> None:
         """SIGTERM, then SIGKILL after a bound, every process this workspace started (never anything else)."""
@@ -134,9 +138,8 @@ class Workspace:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
-            for stream in (process.stdout, process.stderr):
-                if stream is not None:
-                    stream.close()
+            if process.stdout is not None:
+                process.stdout.close()
 
 
 @dataclass
@@ -147,6 +150,7 @@ class RunningProxy:
     url: str
     port: int
     secret_file: Path
+    stderr_path: Path
 
     @property
     def secret(self) -> str:
@@ -155,14 +159,14 @@ class RunningProxy:
 
 def start_proxy(space: Workspace, *args: str, timeout: float = COMMAND_TIMEOUT) -> RunningProxy:
     """Starts `rotor proxy --json ARGS…` and waits (bounded) for its first stdout line."""
-    process = space.spawn([str(space.rotor_bin), "proxy", "--json", *args])
+    process, stderr_path = space.spawn([str(space.rotor_bin), "proxy", "--json", *args])
     line = read_line(process, timeout=timeout)
     if not line:
-        process.terminate()
-        raise AssertionError(f"rotor proxy printed no first line: {process.stderr.read() if process.poll() is not None else ''}")
+        raise AssertionError(f"rotor proxy printed no first line within {timeout}s (exit status "
+                             f"{process.poll()}); its stderr:\n{stderr_path.read_text()[-4000:]}")
     announced = json.loads(line)
     return RunningProxy(process=process, url=announced["url"], port=int(announced["port"]),
-                        secret_file=Path(announced["secret_file"]))
+                        secret_file=Path(announced["secret_file"]), stderr_path=stderr_path)
 
 
 def read_line(process: subprocess.Popen[str], *, timeout: float) -> str | None:

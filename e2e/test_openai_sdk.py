@@ -1,0 +1,58 @@
+"""The official openai Python SDK, streaming and non-streaming, through `rotor run -- python3 script.py` (the
+openai-env profile) and through a standalone `rotor proxy`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openai import OpenAI
+
+from fake_backend import FakeBackend
+from workspace import Workspace, start_proxy
+
+SDK_CLIENT = Path(__file__).parent / "sdk_client.py"
+
+
+def assert_invariants_enforced(backend: FakeBackend) -> None:
+    """rotor made the SDK's request one the ChatGPT backend accepts (stream, store, include)."""
+    for request in backend.model_requests():
+        assert request.body["stream"] is True
+        assert request.body["store"] is False
+        assert "reasoning.encrypted_content" in request.body["include"]
+
+
+def test_sdk_through_rotor_proxy(workspace: Workspace, backend: FakeBackend) -> None:
+    backend.add_account("A")
+    workspace.import_accounts("A")
+    proxy = start_proxy(workspace)
+    assert proxy.url == f"http://127.0.0.1:{proxy.port}/v1"
+    assert proxy.secret_file.stat().st_mode & 0o777 == 0o600
+    client = OpenAI(base_url=proxy.url, api_key=proxy.secret, max_retries=0, timeout=60)
+
+    plain = client.responses.create(model="gpt-5.5", input="say hi")
+    streamed = [event for event in client.responses.create(model="gpt-5.5", input="say hi", stream=True)]
+
+    assert plain.output_text == "Hello from account A."
+    assert plain.usage is not None and plain.usage.total_tokens == 1212
+    deltas = "".join(event.delta for event in streamed if event.type == "response.output_text.delta")
+    assert deltas == "Hello from account A."
+    assert streamed[-1].type == "response.completed"
+    assert [(r.account, r.status) for r in backend.model_requests()] == [("A", 200), ("A", 200)]
+    assert_invariants_enforced(backend)
+
+    proxy.process.terminate()
+    assert proxy.process.wait(timeout=30) == 0, "SIGTERM stops the proxy gracefully"
+
+
+def test_rotor_proxy_refuses_a_wrong_secret(workspace: Workspace, backend: FakeBackend) -> None:
+    backend.add_account("A")
+    workspace.import_accounts("A")
+    proxy = start_proxy(workspace)
+    client = OpenAI(base_url=proxy.url, api_key="not-the-secret", max_retries=0, timeout=30)
+
+    with pytest.raises(Exception) as raised:
+        client.responses.create(model="gpt-5.5", input="say hi")
+
+    assert getattr(raised.value, "status_code", None) == 401
+    assert backend.model_requests() == []
