@@ -104,7 +104,7 @@ let package = Package(
         // Benchmarks (`swift run -c release rotor-bench …`); never part of the test suite.
         .executableTarget(
             name: "rotor-bench",
-            dependencies: ["RotorCore"],
+            dependencies: ["RotorCore", "RotorStore"],
             path: "bench/RotorBench",
             swiftSettings: upcomingFeatures
         ),

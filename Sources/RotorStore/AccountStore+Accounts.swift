@@ -5,19 +5,12 @@ public import RotorCore
 extension AccountStore {
     /// Every account with its cooldown and usage, oldest first, in one query. Tokens are not part of it.
     public func accounts() throws -> [Account] {
-        try read { db in
-            try AccountRecord
-                .including(optional: AccountRecord.usage)
-                .order(AccountRecord.CodingKeys.createdAt, Column.rowID)
-                .asRequest(of: AccountWithUsage.self)
-                .fetchAll(db)
-                .compactMap(\.value)
-        }
+        try read { db in try AccountSummaryQuery.all(db) }
     }
 
     /// The account with this id, if stored.
     public func account(_ id: AccountID) throws -> Account? {
-        try read { db in try Self.fetchAccount(id, db) }
+        try read { db in try AccountSummaryQuery.one(id, db) }
     }
 
     /// The tokens of the account with this id, if stored.
@@ -109,15 +102,6 @@ extension AccountStore {
         }
     }
 
-    static func fetchAccount(_ id: AccountID, _ db: Database) throws -> Account? {
-        try AccountRecord
-            .filter(key: id.rawValue)
-            .including(optional: AccountRecord.usage)
-            .asRequest(of: AccountWithUsage.self)
-            .fetchOne(db)?
-            .value
-    }
-
     /// Loads a row, lets `change` edit it and saves it; throws `account-not-found` if there is no such row.
     @discardableResult
     static func updateExisting(
@@ -134,7 +118,7 @@ extension AccountStore {
     }
 
     private func require(_ id: AccountID?, _ db: Database) throws -> Account {
-        guard let id, let account = try Self.fetchAccount(id, db) else {
+        guard let id, let account = try AccountSummaryQuery.one(id, db) else {
             throw StoreError.databaseUnusable(databaseURL, reason: "a stored account has no valid id")
         }
         return account

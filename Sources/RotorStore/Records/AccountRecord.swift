@@ -5,8 +5,6 @@ import RotorCore
 /// One row of `account`: an account with its tokens.
 struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "account"
-    /// The account's latest usage windows, at most one row.
-    static let usage = hasOne(UsageSnapshotRecord.self, key: "usage")
 
     var id: String
     var label: String
