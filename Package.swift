@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "RotorLauncherTests", dependencies: ["RotorLauncher"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "rotorTests",
-            dependencies: ["rotor", "RotorCore", "RotorStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["rotor", "RotorCore", "RotorStore", "RotorProxy", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import RotorCore
 import RotorProxy
 import Testing
@@ -130,6 +131,80 @@ struct ProxyStreamingTests {
         var reader = EventReader(response.body)
         #expect(try await reader.next()?.type == "response.created")
         #expect(try await reader.next()?.type == "response.output_text.delta")
+    }
+
+    /// A client that leaves while rotor still holds its response (no event yet) cancels the upstream too.
+    @Test func clientDisconnectWhileHoldingCancelsTheUpstream() async throws {
+        let upstreamClosed = Signal()
+        let requestArrived = Signal()
+        try await withTimeout(.seconds(30)) {
+            try await FakeUpstream.run(handler: { _ in
+                requestArrived.fire()
+                return SSE.streaming { writer in
+                    do {
+                        for _ in 0..<1_000 {
+                            try await writer.write(ByteBuffer(string: ": waiting\n\n"))
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
+                    } catch {
+                        upstreamClosed.fire()
+                        throw error
+                    }
+                }
+            }) { upstream in
+                // An idle timeout beyond the test's bound: only noticing the client's close can end the upstream.
+                try await withProxy(upstreamURL: upstream.baseURL, configure: { $0.timeouts.idle = .seconds(120) }) { proxy in
+                    let request = "POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1:\(proxy.port)\r\nAuthorization: Bearer \(proxy.secret.text)\r\nContent-Length: 15\r\n\r\n{\"stream\":true}"
+                    let connection = try await withRawConnection(port: proxy.port) { connection in
+                        try connection.send(request)
+                        return UncheckedBox(connection)
+                    }
+                    await requestArrived.wait()
+                    connection.value.hangUp()
+                    await upstreamClosed.wait()
+                }
+            }
+        }
+    }
+
+    /// Stopping the proxy lets an in-flight stream finish: the client still gets every event.
+    @Test func shutdownLetsStreamsFinish() async throws {
+        let firstEventSeen = Signal()
+        try await withTimeout(.seconds(30)) {
+            try await FakeUpstream.run(handler: { _ in
+                SSE.streaming { writer in
+                    try await writer.write(ByteBuffer(string: SSE.created()))
+                    for index in 0..<5 {
+                        try await Task.sleep(for: .milliseconds(100))
+                        try await writer.write(ByteBuffer(string: SSE.textDelta("t\(index)")))
+                    }
+                    try await writer.write(ByteBuffer(string: SSE.completed()))
+                }
+            }) { upstream in
+                let (proxies, continuation) = AsyncStream<ProxyUnderTest>.makeStream()
+                let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+                defer { _ = client.shutdown() as EventLoopFuture<Void> }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await withProxy(upstreamURL: upstream.baseURL) { proxy in
+                            continuation.yield(proxy)
+                            await firstEventSeen.wait()
+                        }
+                    }
+                    var iterator = proxies.makeAsyncIterator()
+                    let proxy = try #require(await iterator.next())
+                    let response = try await client.execute(proxy.request(body: #"{"stream":true}"#), timeout: .seconds(20))
+                    var reader = EventReader(response.body)
+                    var types = [try await reader.next()?.type]
+                    firstEventSeen.fire()
+                    while let event = try await reader.next() { types.append(event.type) }
+                    #expect(types.first == "response.created")
+                    #expect(types.count == 7)
+                    #expect(types.last == "response.completed")
+                    try await group.waitForAll()
+                }
+            }
+        }
     }
 
     /// An upstream that stalls after the first event is cut after the idle timeout, and the client's stream ends

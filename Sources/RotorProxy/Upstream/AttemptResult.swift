@@ -33,6 +33,8 @@ public struct AttemptFailure: Error, Sendable, CustomStringConvertible {
 
     /// What went wrong.
     public var kind: Kind
+    /// For `.network`: refused, reset, timed out or TLS.
+    public var connectionFailure: ConnectionFailure?
     /// The upstream status, when a head arrived.
     public var status: Int?
     /// Every upstream response header (names lower-case), when a head arrived: rate-limit signals live here.

@@ -3,7 +3,13 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import NIOSSL
 import RotorCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Sends one request upstream on one account and holds the answer until its first SSE event, so that even a
 /// `response.failed` arriving as the first event is still a pre-send failure (design-notes §1).
@@ -140,6 +146,26 @@ public struct UpstreamAttempt: Sendable {
         return fields
     }
 
+    /// Which kind of connection failure `error` is, for the backoff family it selects.
+    static func connectionFailure(_ error: any Error) -> ConnectionFailure {
+        switch error {
+        case let error as HTTPClientError
+        where error == .connectTimeout || error == .tlsHandshakeTimeout || error == .getConnectionFromPoolTimeout:
+            return .timedOut
+        case ChannelError.connectTimeout:
+            return .timedOut
+        case let error as IOError where error.errnoCode == ECONNREFUSED:
+            return .refused
+        case let error as NIOConnectionError
+        where error.connectionErrors.contains { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }:
+            return .refused
+        case is NIOSSLError, is BoringSSLError:
+            return .tls
+        default:
+            return .reset
+        }
+    }
+
     private static func failure(for error: any Error, elapsed: Duration) -> AttemptFailure {
         let kind: AttemptFailure.Kind
         switch error {
@@ -152,6 +178,7 @@ public struct UpstreamAttempt: Sendable {
         }
         return AttemptFailure(
             kind: kind,
+            connectionFailure: kind == .network ? connectionFailure(error) : nil,
             status: nil,
             headers: [:],
             body: [],

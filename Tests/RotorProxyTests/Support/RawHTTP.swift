@@ -36,6 +36,11 @@ final class RawConnection {
 
     deinit { close(fd) }
 
+    /// Closes both directions at once, as a client that goes away does.
+    func hangUp() {
+        shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     func send(_ text: String) throws {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
@@ -101,5 +106,14 @@ enum RawHTTPError: Error {
 func withRawConnection<T: Sendable>(port: Int, _ body: @escaping @Sendable (RawConnection) throws -> T) async throws -> T {
     try await NIOThreadPool.singleton.runIfActive {
         try body(try RawConnection(port: port))
+    }
+}
+
+/// Carries a non-`Sendable` value out of a thread-pool closure; the test then only keeps it alive.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
