@@ -239,6 +239,10 @@ class FakeBackend:
         with self._lock:
             return [r for r in self.log if r.path.endswith("/responses") and r.method == "POST"]
 
+    def served(self) -> list[tuple[str | None, int]]:
+        """(account, HTTP status) of each create-response request, in arrival order."""
+        return [(request.account, request.status) for request in self.model_requests()]
+
     def requests_for(self, name: str) -> list[LoggedRequest]:
         """Create-response requests that reached account `name`."""
         return [r for r in self.model_requests() if r.account == name]

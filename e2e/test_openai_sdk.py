@@ -3,6 +3,7 @@ openai-env profile) and through a standalone `rotor proxy`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,26 @@ def assert_invariants_enforced(backend: FakeBackend) -> None:
         assert "reasoning.encrypted_content" in request.body["include"]
 
 
+@pytest.mark.parametrize("mode", ["stream", "plain"])
+def test_sdk_script_through_rotor_run(workspace: Workspace, backend: FakeBackend, mode: str) -> None:
+    account = backend.add_account("A")
+    workspace.import_accounts("A")
+    dump = workspace.root / "child-env.json"
+
+    result = workspace.rotor("run", "--", "python3", str(SDK_CLIENT), mode, E2E_ENV_DUMP=str(dump))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["Hello from account A.", "usage: 1212"]
+    assert backend.served() == [("A", 200)]
+    assert_invariants_enforced(backend)
+    child_env = json.loads(dump.read_text())
+    assert child_env["OPENAI_BASE_URL"].startswith("http://127.0.0.1:")
+    assert child_env["OPENAI_API_KEY"], "the child gets the per-run proxy secret as its API key"
+    secrets = (account.access_token, account.refresh_token, account.id_token)
+    assert not [key for key, value in child_env.items() if any(secret in value for secret in secrets)], \
+        "no account token reaches the child's environment"
+
+
 def test_sdk_through_rotor_proxy(workspace: Workspace, backend: FakeBackend) -> None:
     backend.add_account("A")
     workspace.import_accounts("A")
@@ -38,7 +59,7 @@ def test_sdk_through_rotor_proxy(workspace: Workspace, backend: FakeBackend) -> 
     deltas = "".join(event.delta for event in streamed if event.type == "response.output_text.delta")
     assert deltas == "Hello from account A."
     assert streamed[-1].type == "response.completed"
-    assert [(r.account, r.status) for r in backend.model_requests()] == [("A", 200), ("A", 200)]
+    assert backend.served() == [("A", 200), ("A", 200)]
     assert_invariants_enforced(backend)
 
     proxy.process.terminate()

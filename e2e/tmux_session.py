@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import shlex
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
 from workspace import wait_until
 
 TMUX_TIMEOUT = 15
+# Longer than the TUI's paste-burst window, so that Enter after typed text submits it.
+PASTE_BURST_PAUSE = 0.5
 
 
 class TmuxSession:
@@ -50,15 +53,26 @@ class TmuxSession:
     def type_text(self, text: str) -> None:
         assert self._tmux_command("send-keys", "-t", "main", "-l", text).returncode == 0
 
+    def submit(self, text: str, *, timeout: float) -> None:
+        """Types `text`, waits until it is on the screen, then presses Enter. Codex's TUI treats keys that arrive in
+        a quick burst as a paste (Enter inside a paste inserts a newline), so Enter comes after a short pause."""
+        self.type_text(text)
+        self.wait_for_text(text, timeout=timeout)
+        time.sleep(PASTE_BURST_PAUSE)
+        self.press("Enter")
+
     def press(self, *keys: str) -> None:
         """Sends tmux key names, e.g. `Enter`, `C-c`."""
         assert self._tmux_command("send-keys", "-t", "main", *keys).returncode == 0
 
     def wait_for_text(self, text: str, *, timeout: float) -> str:
         """Waits (bounded) until `text` is on the screen; returns the screen."""
+        def showing() -> str | None:
+            screen = self.screen()
+            return screen if text in screen else None
+
         try:
-            return wait_until(lambda: (screen := self.screen()) if text in screen else None,
-                              timeout=timeout, interval=0.2, message=repr(text))
+            return wait_until(showing, timeout=timeout, interval=0.2, message=repr(text))
         except AssertionError as error:
             raise AssertionError(f"{error}; the screen shows:\n{self.screen()}") from None
 
