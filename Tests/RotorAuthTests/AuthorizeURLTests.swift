@@ -52,7 +52,8 @@ struct AuthorizeURLTests {
     /// `$ROTOR_LOGIN_TIMEOUT` is a positive number of seconds; unset means 300 s.
     @Test func loginTimeoutComesFromTheEnvironment() throws {
         #expect(try LoginSettings.fromEnvironment([:]).interactiveTimeout == .seconds(300))
-        #expect(try LoginSettings.fromEnvironment(["ROTOR_LOGIN_TIMEOUT": "0.5"]).interactiveTimeout == .milliseconds(500))
+        #expect(
+            try LoginSettings.fromEnvironment(["ROTOR_LOGIN_TIMEOUT": "0.5"]).interactiveTimeout == .milliseconds(500))
         for bad in ["0", "-3", "soon", "nan"] {
             #expect(throws: LoginError.self) { try LoginSettings.fromEnvironment(["ROTOR_LOGIN_TIMEOUT": bad]) }
         }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import RotorCore
+import RotorStore
 import Synchronization
 import Testing
 
@@ -52,14 +53,16 @@ struct BrowserLoginTests {
     /// same account in again updates it.
     @Test func succeedsAndStoresTheAccount() async throws {
         let fake = FakeIssuer()
+        let store = try AccountStore.inMemory()
         try await fake.run { issuer in
-            for expected in ["Added a@example.com (plus)", "Updated a@example.com"] {
+            for expected in ["added", "updated"] {
                 let user = TestUser()
                 let tokens = try await run(login(issuer), user: user) { url in
                     let query = try TestBrowser.checkedParameters(of: url, issuer: issuer)
                     let port = try TestBrowser.port(of: try #require(query["redirect_uri"]))
                     let grant = fake.authorize(url)
-                    let page = try await TestBrowser.callback(port: port, query: "code=\(grant.code)&state=\(grant.state)")
+                    let page = try await TestBrowser.callback(
+                        port: port, query: "code=\(grant.code)&state=\(grant.state)")
                     #expect(page.status == 200)
                     #expect(page.body.contains("You can close this tab"))
                     #expect(page.headers["x-frame-options"] == "DENY")
@@ -72,9 +75,18 @@ struct BrowserLoginTests {
                 #expect(exchange["grant_type"] == "authorization_code")
                 #expect(exchange["client_id"] == OAuthIssuer.clientID)
                 #expect(exchange["redirect_uri"]?.hasPrefix("http://localhost:") == true)
-                _ = expected
+                let outcome = try LoginCompletion.save(tokens, label: nil, in: store, now: Date())
+                #expect(outcome.account.email == "a@example.com")
+                #expect(outcome.account.chatgptAccountID == "acct-A")
+                #expect(outcome.account.plan == "plus")
+                #expect(try store.credentials(for: outcome.account.id)?.refreshToken == tokens.refreshToken)
+                switch outcome {
+                case .added: #expect(expected == "added")
+                case .updated: #expect(expected == "updated")
+                }
                 #expect(user.messages.contains(.waitingForBrowser(timeout: .seconds(20))))
             }
+            #expect(try store.accounts().count == 1)
         }
     }
 
@@ -86,7 +98,8 @@ struct BrowserLoginTests {
             let tokens = try await run(login(issuer), user: TestUser()) { url in
                 let grant = fake.authorize(url)
                 let port = try TestBrowser.port(of: grant.redirectURI)
-                let page = try await TestBrowser.callback(host: "[::1]", port: port, query: "code=\(grant.code)&state=\(grant.state)")
+                let page = try await TestBrowser.callback(
+                    host: "[::1]", port: port, query: "code=\(grant.code)&state=\(grant.state)")
                 #expect(page.status == 200)
             }
             #expect(tokens.refreshToken.hasPrefix("rt-code-"))
@@ -111,7 +124,9 @@ struct BrowserLoginTests {
         )
     }
 
-    func expectCallbackFailure(query: @escaping @Sendable (String, String) -> String, error expected: LoginError) async throws {
+    func expectCallbackFailure(query: @escaping @Sendable (String, String) -> String, error expected: LoginError)
+        async throws
+    {
         let fake = FakeIssuer()
         try await fake.run { issuer in
             await #expect(throws: expected) {
@@ -169,10 +184,12 @@ struct BrowserLoginTests {
     @Test func pastedURLFinishesTheBrowserLogin() async throws {
         let fake = FakeIssuer()
         try await fake.run { issuer in
-            let user = TestUser(pasting: [{ url in
-                let grant = fake.authorize(url)
-                return "\(grant.redirectURI)?code=\(grant.code)&state=\(grant.state)"
-            }])
+            let user = TestUser(pasting: [
+                { url in
+                    let grant = fake.authorize(url)
+                    return "\(grant.redirectURI)?code=\(grant.code)&state=\(grant.state)"
+                }
+            ])
             let tokens = try await run(login(issuer), user: user)
             #expect(tokens.refreshToken.hasPrefix("rt-code-"))
         }
@@ -215,10 +232,12 @@ struct BrowserLoginTests {
         try await fake.run { issuer in
             try await Occupied.port { first in
                 try await Occupied.port { second in
-                    let user = TestUser(pasting: [{ url in
-                        let grant = fake.authorize(url)
-                        return "\(grant.code)#\(grant.state)"
-                    }])
+                    let user = TestUser(pasting: [
+                        { url in
+                            let grant = fake.authorize(url)
+                            return "\(grant.code)#\(grant.state)"
+                        }
+                    ])
                     let tokens = try await run(login(issuer, ports: [first, second]), user: user)
                     #expect(tokens.refreshToken.hasPrefix("rt-code-"))
                     #expect(user.messages.contains(.callbackPortsBusy([first, second])))

@@ -26,8 +26,9 @@ struct CallbackAnswerTests {
             status: 400,
             outcome: .failed(.authorizationDenied(error: "access_denied", description: "User cancelled"))
         ),
-        Case(name: "error without description", query: "error=server_error&state=S", status: 400,
-             outcome: .failed(.authorizationDenied(error: "server_error", description: nil))),
+        Case(
+            name: "error without description", query: "error=server_error&state=S", status: 400,
+            outcome: .failed(.authorizationDenied(error: "server_error", description: nil))),
         Case(name: "other path", path: "/favicon.ico", status: 404, outcome: nil),
         Case(name: "root", path: "/", query: "code=c&state=S", status: 404, outcome: nil),
         Case(name: "POST", method: "POST", query: "code=c&state=S", status: 404, outcome: nil),
@@ -58,7 +59,8 @@ struct CallbackAnswerTests {
 
     /// Success says the tab can be closed; a failure page shows the reason with its markup escaped and no code.
     @Test func pagesSayWhatHappened() {
-        let success = CallbackAnswer.answer(method: "GET", path: "/auth/callback", query: "code=c0de&state=S", expectedState: "S")
+        let success = CallbackAnswer.answer(
+            method: "GET", path: "/auth/callback", query: "code=c0de&state=S", expectedState: "S")
         #expect(success.html.contains("You can close this tab"))
         #expect(!success.html.contains("c0de"))
         let failure = CallbackAnswer.answer(
@@ -73,7 +75,8 @@ struct CallbackAnswerTests {
 
     /// Server text printed in the terminal loses control characters (no escape sequences) and is bounded.
     @Test func deniedErrorTextIsCleaned() {
-        let error = LoginError.authorizationDenied(error: "bad\u{1B}[31m", description: String(repeating: "x", count: 500))
+        let error = LoginError.authorizationDenied(
+            error: "bad\u{1B}[31m", description: String(repeating: "x", count: 500))
         #expect(!error.description.contains("\u{1B}"))
         #expect(error.description.count < 400)
     }

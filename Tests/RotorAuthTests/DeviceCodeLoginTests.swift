@@ -11,7 +11,9 @@ struct DeviceCodeLoginTests {
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func run(_ issuer: OAuthIssuer, clock: TestClock, user: TestUser = TestUser(), seed: UInt64 = 1) async throws -> LoginTokens {
+    func run(_ issuer: OAuthIssuer, clock: TestClock, user: TestUser = TestUser(), seed: UInt64 = 1) async throws
+        -> LoginTokens
+    {
         let login = DeviceCodeLogin(issuer: issuer, httpClient: .shared, logger: logger)
         let now = self.now
         return try await Bounded.wait("the device login") {
@@ -37,8 +39,14 @@ struct DeviceCodeLoginTests {
             let polls = fake.state.withLock { $0.pollRequests }
             #expect(polls.count == 3)
             #expect(polls.allSatisfy { $0 == ["device_auth_id": "dev-1", "user_code": "ABCD-EFGH"] })
-            #expect(fake.state.withLock { $0.exchangeRequests.last?["redirect_uri"] } == issuer.endpoint("/deviceauth/callback").absoluteString)
-            #expect(user.messages.first == .deviceCode(verificationURL: issuer.endpoint("/codex/device"), userCode: "ABCD-EFGH", expiresIn: .seconds(900)))
+            #expect(
+                fake.state.withLock { $0.exchangeRequests.last?["redirect_uri"] }
+                    == issuer.endpoint("/deviceauth/callback").absoluteString)
+            #expect(
+                user.messages.first
+                    == .deviceCode(
+                        verificationURL: issuer.endpoint("/codex/device"), userCode: "ABCD-EFGH",
+                        expiresIn: .seconds(900)))
         }
     }
 

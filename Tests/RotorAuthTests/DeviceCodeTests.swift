@@ -31,12 +31,15 @@ struct DeviceCodeGrantTests {
         let plain = try DeviceCodeGrant.parse(Data(#"{"device_auth_id":"d","user_code":"C"}"#.utf8), now: now)
         #expect(plain.interval == .seconds(5))
         #expect(plain.lifetime(now: now) == .seconds(900))
-        let long = try DeviceCodeGrant.parse(Data(#"{"device_auth_id":"d","user_code":"C","expires_in":"7200"}"#.utf8), now: now)
+        let long = try DeviceCodeGrant.parse(
+            Data(#"{"device_auth_id":"d","user_code":"C","expires_in":"7200"}"#.utf8), now: now)
         #expect(long.lifetime(now: now) == .seconds(900))
     }
 
     /// Without the id or the code there is nothing to poll.
-    @Test(arguments: [#"{"user_code":"C"}"#, #"{"device_auth_id":"d"}"#, #"{"device_auth_id":"d","user_code":""}"#, "[]"])
+    @Test(arguments: [
+        #"{"user_code":"C"}"#, #"{"device_auth_id":"d"}"#, #"{"device_auth_id":"d","user_code":""}"#, "[]",
+    ])
     func refusesIncompleteGrants(_ body: String) {
         #expect(throws: LoginError.self) { try DeviceCodeGrant.parse(Data(body.utf8), now: now) }
     }
@@ -46,24 +49,33 @@ struct DevicePollAnswerTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// Each status/body pair maps to the right next step.
-    @Test(arguments: [
-        (403, nil, #"{"error":"authorization_pending"}"#, DevicePollAnswer.pending(retryAfter: nil)),
-        (404, nil, "", .pending(retryAfter: nil)),
-        (400, nil, #"{"error":"authorization_pending"}"#, .pending(retryAfter: nil)),
-        (403, "9", "", .pending(retryAfter: .seconds(9))),
-        (400, nil, #"{"error":"slow_down"}"#, .slowDown(retryAfter: nil)),
-        (429, "12", "", .slowDown(retryAfter: .seconds(12))),
-        (503, nil, "", .retryable(retryAfter: nil)),
-        (500, "Fri, 15 Jan 2027 08:00:30 GMT", "", .retryable(retryAfter: .seconds(30))),
-        (408, nil, "", .retryable(retryAfter: nil)),
-        (400, nil, #"{"error":"expired_token"}"#, .failed(.deviceCodeExpired)),
-        (400, nil, #"{"error":"access_denied"}"#, .failed(.authorizationDenied(error: "access_denied", description: nil))),
-        (401, nil, #"{"error":"invalid_client"}"#, .failed(.deviceCodeRejected(status: 401, errorCode: "invalid_client"))),
-    ] as [(Int, String?, String, DevicePollAnswer)])
+    @Test(
+        arguments: [
+            (403, nil, #"{"error":"authorization_pending"}"#, DevicePollAnswer.pending(retryAfter: nil)),
+            (404, nil, "", .pending(retryAfter: nil)),
+            (400, nil, #"{"error":"authorization_pending"}"#, .pending(retryAfter: nil)),
+            (403, "9", "", .pending(retryAfter: .seconds(9))),
+            (400, nil, #"{"error":"slow_down"}"#, .slowDown(retryAfter: nil)),
+            (429, "12", "", .slowDown(retryAfter: .seconds(12))),
+            (503, nil, "", .retryable(retryAfter: nil)),
+            (500, "Fri, 15 Jan 2027 08:00:30 GMT", "", .retryable(retryAfter: .seconds(30))),
+            (408, nil, "", .retryable(retryAfter: nil)),
+            (400, nil, #"{"error":"expired_token"}"#, .failed(.deviceCodeExpired)),
+            (
+                400, nil, #"{"error":"access_denied"}"#,
+                .failed(.authorizationDenied(error: "access_denied", description: nil))
+            ),
+            (
+                401, nil, #"{"error":"invalid_client"}"#,
+                .failed(.deviceCodeRejected(status: 401, errorCode: "invalid_client"))
+            ),
+        ] as [(Int, String?, String, DevicePollAnswer)])
     func classifies(_ status: Int, _ retryAfter: String?, _ body: String, _ expected: DevicePollAnswer) {
         // 2027-01-15T08:00:00Z
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(DevicePollAnswer.classify(status: status, retryAfter: retryAfter, body: Data(body.utf8), now: now) == expected)
+        #expect(
+            DevicePollAnswer.classify(status: status, retryAfter: retryAfter, body: Data(body.utf8), now: now)
+                == expected)
     }
 
     /// Approval carries the code and the verifier; without the challenge it is refused.
@@ -74,7 +86,9 @@ struct DevicePollAnswerTests {
                 == .approved(authorizationCode: "c", codeVerifier: "v")
         )
         let partial = #"{"authorization_code":"c","code_verifier":"v"}"#
-        guard case .failed(let error) = DevicePollAnswer.classify(status: 200, retryAfter: nil, body: Data(partial.utf8), now: now)
+        guard
+            case .failed(let error) = DevicePollAnswer.classify(
+                status: 200, retryAfter: nil, body: Data(partial.utf8), now: now)
         else {
             Issue.record("an approval without challenge must fail")
             return
@@ -89,18 +103,30 @@ struct DevicePollScheduleTests {
         var rng = SeededGenerator(seed: 1)
         var schedule = DevicePollSchedule(interval: .seconds(5), budget: .seconds(900))
         #expect(schedule.next(after: .started, elapsed: .zero, using: &rng) == .poll(after: .seconds(5)))
-        #expect(schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(5), using: &rng) == .poll(after: .seconds(5)))
-        #expect(schedule.next(after: .pending(retryAfter: .seconds(20)), elapsed: .seconds(10), using: &rng) == .poll(after: .seconds(20)))
-        #expect(schedule.next(after: .pending(retryAfter: .seconds(1)), elapsed: .seconds(30), using: &rng) == .poll(after: .seconds(5)))
+        #expect(
+            schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(5), using: &rng)
+                == .poll(after: .seconds(5)))
+        #expect(
+            schedule.next(after: .pending(retryAfter: .seconds(20)), elapsed: .seconds(10), using: &rng)
+                == .poll(after: .seconds(20)))
+        #expect(
+            schedule.next(after: .pending(retryAfter: .seconds(1)), elapsed: .seconds(30), using: &rng)
+                == .poll(after: .seconds(5)))
     }
 
     /// `slow_down` adds 5 s to the interval for good (RFC 8628 §3.5) and still honours Retry-After.
     @Test func slowDownWidensTheInterval() {
         var rng = SeededGenerator(seed: 1)
         var schedule = DevicePollSchedule(interval: .seconds(5), budget: .seconds(900))
-        #expect(schedule.next(after: .slowDown(retryAfter: nil), elapsed: .seconds(5), using: &rng) == .poll(after: .seconds(10)))
-        #expect(schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(15), using: &rng) == .poll(after: .seconds(10)))
-        #expect(schedule.next(after: .slowDown(retryAfter: .seconds(30)), elapsed: .seconds(25), using: &rng) == .poll(after: .seconds(30)))
+        #expect(
+            schedule.next(after: .slowDown(retryAfter: nil), elapsed: .seconds(5), using: &rng)
+                == .poll(after: .seconds(10)))
+        #expect(
+            schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(15), using: &rng)
+                == .poll(after: .seconds(10)))
+        #expect(
+            schedule.next(after: .slowDown(retryAfter: .seconds(30)), elapsed: .seconds(25), using: &rng)
+                == .poll(after: .seconds(30)))
         #expect(schedule.interval == .seconds(15))
     }
 
@@ -111,7 +137,9 @@ struct DevicePollScheduleTests {
         var schedule = DevicePollSchedule(interval: .seconds(5), budget: .seconds(900))
         var delays: [Duration] = []
         for failure in 1...6 {
-            guard case .poll(let delay) = schedule.next(after: .retryableFailure(retryAfter: nil), elapsed: .seconds(10), using: &rng)
+            guard
+                case .poll(let delay) = schedule.next(
+                    after: .retryableFailure(retryAfter: nil), elapsed: .seconds(10), using: &rng)
             else {
                 Issue.record("failure \(failure) must poll again")
                 return
@@ -122,7 +150,9 @@ struct DevicePollScheduleTests {
         }
         #expect(Set(delays).count > 1)
         #expect(schedule.consecutiveFailures == 6)
-        #expect(schedule.next(after: .retryableFailure(retryAfter: .seconds(2)), elapsed: .seconds(10), using: &rng) == .poll(after: .seconds(2)))
+        #expect(
+            schedule.next(after: .retryableFailure(retryAfter: .seconds(2)), elapsed: .seconds(10), using: &rng)
+                == .poll(after: .seconds(2)))
         _ = schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(12), using: &rng)
         #expect(schedule.consecutiveFailures == 0)
     }
@@ -131,7 +161,9 @@ struct DevicePollScheduleTests {
     @Test func expiresAtTheBudget() {
         var rng = SeededGenerator(seed: 1)
         var schedule = DevicePollSchedule(interval: .seconds(5), budget: .seconds(12))
-        #expect(schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(10), using: &rng) == .poll(after: .seconds(2)))
+        #expect(
+            schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(10), using: &rng)
+                == .poll(after: .seconds(2)))
         #expect(schedule.next(after: .pending(retryAfter: nil), elapsed: .seconds(12), using: &rng) == .expire)
     }
 

@@ -10,7 +10,8 @@ struct PasteLoginTests {
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     func run(_ issuer: OAuthIssuer, user: TestUser, timeout: Duration = .seconds(20)) async throws -> LoginTokens {
-        let login = PasteLogin(issuer: issuer, httpClient: .shared, logger: logger, settings: LoginSettings(timeout: timeout))
+        let login = PasteLogin(
+            issuer: issuer, httpClient: .shared, logger: logger, settings: LoginSettings(timeout: timeout))
         return try await Bounded.wait("the login") {
             var rng = SystemRandomNumberGenerator()
             return try await login.run(console: user, input: user, using: &rng)
@@ -35,10 +36,12 @@ struct PasteLoginTests {
     func acceptsEachForm(_ form: Form) async throws {
         let fake = FakeIssuer()
         try await fake.run { issuer in
-            let user = TestUser(pasting: [{ url in
-                let grant = fake.authorize(url)
-                return "  " + form.text(code: grant.code, state: grant.state, redirectURI: grant.redirectURI) + " "
-            }])
+            let user = TestUser(pasting: [
+                { url in
+                    let grant = fake.authorize(url)
+                    return "  " + form.text(code: grant.code, state: grant.state, redirectURI: grant.redirectURI) + " "
+                }
+            ])
             let tokens = try await run(issuer, user: user)
             #expect(tokens.refreshToken.hasPrefix("rt-code-"))
             let url = try await user.authorizeURL()

@@ -13,7 +13,8 @@ public struct DeviceCodeLogin: Sendable {
     var exchange: CodeExchange
 
     /// A login against `issuer` over `httpClient`.
-    public init(issuer: OAuthIssuer, httpClient: HTTPClient, logger: Logger, settings: LoginSettings = LoginSettings()) {
+    public init(issuer: OAuthIssuer, httpClient: HTTPClient, logger: Logger, settings: LoginSettings = LoginSettings())
+    {
         self.issuer = issuer
         self.settings = settings
         self.post = OAuthPost(httpClient: httpClient, timeout: .seconds(30), logger: logger)
@@ -90,7 +91,8 @@ public struct DeviceCodeLogin: Sendable {
                 .json(TokenPollRequest(deviceAuthID: grant.deviceAuthID, userCode: grant.userCode)),
                 to: issuer.endpoint("/api/accounts/deviceauth/token")
             )
-            return DevicePollAnswer.classify(status: answer.status, retryAfter: answer.retryAfter, body: answer.body, now: now)
+            return DevicePollAnswer.classify(
+                status: answer.status, retryAfter: answer.retryAfter, body: answer.body, now: now)
         } catch {
             post.logger.debug("device login poll failed", metadata: ["rotor.error": "\(error.description)"])
             return .retryable(retryAfter: nil)

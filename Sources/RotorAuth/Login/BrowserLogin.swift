@@ -65,7 +65,8 @@ public struct BrowserLogin: Sendable {
             return try await PasteLogin(issuer: issuer, settings: settings, exchange: exchange)
                 .run(request: request, console: console, input: input)
         }
-        return try await exchange.exchange(code: answer.code, verifier: request.pkce.verifier, redirectURI: answer.redirectURI)
+        return try await exchange.exchange(
+            code: answer.code, verifier: request.pkce.verifier, redirectURI: answer.redirectURI)
     }
 }
 

@@ -44,7 +44,8 @@ public struct CallbackAnswer: Sendable, Hashable {
     /// The answer to `method path?query` for the login whose state is `expectedState`.
     public static func answer(method: String, path: String, query: String?, expectedState: String) -> CallbackAnswer {
         guard method == "GET", path == callbackPath else {
-            return CallbackAnswer(status: 404, html: page(title: "Not found", body: "rotor serves only the login callback here."), outcome: nil)
+            let html = page(title: "Not found", body: "rotor serves only the login callback here.")
+            return CallbackAnswer(status: 404, html: html, outcome: nil)
         }
         let parameters = FormURLEncoding.decode(Substring(query ?? ""))
         switch AuthorizationResponse.code(from: parameters, expectedState: expectedState) {

@@ -52,7 +52,8 @@ public struct LoginError: UserFacingError, Hashable {
     public static func invalidIssuer(_ value: String) -> LoginError {
         LoginError(
             .invalidIssuer,
-            "ROTOR_AUTH_ISSUER is not an http(s) URL (\(TerminalText.clean(value))); set it to the issuer's base URL or unset it"
+            "ROTOR_AUTH_ISSUER is not an http(s) URL (\(TerminalText.clean(value))); "
+                + "set it to the issuer's base URL or unset it"
         )
     }
 
@@ -60,7 +61,8 @@ public struct LoginError: UserFacingError, Hashable {
     public static func invalidTimeout(_ value: String) -> LoginError {
         LoginError(
             .invalidTimeout,
-            "ROTOR_LOGIN_TIMEOUT must be a positive number of seconds, not \(TerminalText.clean(value)); fix or unset it"
+            "ROTOR_LOGIN_TIMEOUT must be a positive number of seconds, not \(TerminalText.clean(value)); "
+                + "fix or unset it"
         )
     }
 
@@ -72,7 +74,8 @@ public struct LoginError: UserFacingError, Hashable {
 
     /// The issuer redirected back with `error` (and maybe `error_description`).
     public static func authorizationDenied(error: String, description: String?) -> LoginError {
-        let detail = description.map { "\(TerminalText.clean(error)): \(TerminalText.clean($0))" } ?? TerminalText.clean(error)
+        let detail =
+            description.map { "\(TerminalText.clean(error)): \(TerminalText.clean($0))" } ?? TerminalText.clean(error)
         return LoginError(.authorizationDenied, "the login was refused (\(detail)); \(again)")
     }
 
@@ -86,7 +89,7 @@ public struct LoginError: UserFacingError, Hashable {
     public static func timedOut(after timeout: Duration) -> LoginError {
         LoginError(
             .timedOut,
-            "no login completed within \(Self.seconds(timeout)) seconds; \(again) (ROTOR_LOGIN_TIMEOUT sets the limit)"
+            "no login completed within \(Self.span(timeout)); \(again) (ROTOR_LOGIN_TIMEOUT sets the limit)"
         )
     }
 
@@ -99,7 +102,8 @@ public struct LoginError: UserFacingError, Hashable {
     /// The token endpoint answered the code exchange with an error.
     public static func tokenEndpointRejected(status: Int, errorCode: String?) -> LoginError {
         let detail = errorCode.map { "HTTP \(status), \(TerminalText.clean($0))" } ?? "HTTP \(status)"
-        return LoginError(.tokenEndpointRejected, "the login server refused the authorization code (\(detail)); \(again)")
+        return LoginError(
+            .tokenEndpointRejected, "the login server refused the authorization code (\(detail)); \(again)")
     }
 
     /// The token endpoint's answer lacks what a login needs.
@@ -111,7 +115,8 @@ public struct LoginError: UserFacingError, Hashable {
     public static func unreachable(_ issuer: OAuthIssuer, reason: String) -> LoginError {
         LoginError(
             .unreachable,
-            "cannot reach the login server \(issuer.url.absoluteString) (\(TerminalText.clean(reason))); check the network and \(again)"
+            "cannot reach the login server \(issuer.url.absoluteString) (\(TerminalText.clean(reason))); "
+                + "check the network and \(again)"
         )
     }
 
@@ -119,7 +124,8 @@ public struct LoginError: UserFacingError, Hashable {
     public static func deviceCodeUnavailable(status: Int) -> LoginError {
         LoginError(
             .deviceCodeUnavailable,
-            "the login server does not offer device-code login (HTTP \(status)); use `rotor accounts add --no-browser` instead"
+            "the login server does not offer device-code login (HTTP \(status)); "
+                + "use `rotor accounts add --no-browser` instead"
         )
     }
 
@@ -143,10 +149,11 @@ public struct LoginError: UserFacingError, Hashable {
         LoginError(.missingIdentity, "the login's tokens do not name a ChatGPT account (\(reason)); \(again)")
     }
 
-    static func seconds(_ duration: Duration) -> String {
+    /// `1 second`, `300 seconds`, `0.5 seconds`.
+    static func span(_ duration: Duration) -> String {
         let components = duration.components
-        if components.attoseconds == 0 { return "\(components.seconds)" }
+        if components.attoseconds == 0 { return components.seconds == 1 ? "1 second" : "\(components.seconds) seconds" }
         let value = Double(components.seconds) + Double(components.attoseconds) / 1e18
-        return String(format: "%.1f", value)
+        return String(format: "%.1f seconds", value)
     }
 }

@@ -14,7 +14,8 @@ public struct PasteLogin: Sendable {
     public static let redirectURI = AuthorizeURL.loopbackRedirectURI(port: LoginSettings.defaultCallbackPorts[0])
 
     /// A login against `issuer`, exchanging the code over `httpClient`.
-    public init(issuer: OAuthIssuer, httpClient: HTTPClient, logger: Logger, settings: LoginSettings = LoginSettings()) {
+    public init(issuer: OAuthIssuer, httpClient: HTTPClient, logger: Logger, settings: LoginSettings = LoginSettings())
+    {
         self.init(
             issuer: issuer,
             settings: settings,
@@ -38,7 +39,9 @@ public struct PasteLogin: Sendable {
         try await run(request: AuthorizationRequest.generate(using: &rng), console: console, input: input)
     }
 
-    func run(request: AuthorizationRequest, console: some LoginConsole, input: some LoginInput) async throws -> LoginTokens {
+    func run(request: AuthorizationRequest, console: some LoginConsole, input: some LoginInput) async throws
+        -> LoginTokens
+    {
         console.show(.authorizeURL(request.authorizeURL(issuer: issuer, redirectURI: Self.redirectURI), opening: false))
         console.show(.pastePrompt(redirectURI: Self.redirectURI))
         let code = try await LoginWait.code(

@@ -30,7 +30,8 @@ public enum AuthorizeURL {
 
     /// The complete authorize URL, every value percent-encoded.
     public static func make(issuer: OAuthIssuer, redirectURI: String, codeChallenge: String, state: String) -> URL {
-        let query = FormURLEncoding.encode(parameters(redirectURI: redirectURI, codeChallenge: codeChallenge, state: state))
+        let query = FormURLEncoding.encode(
+            parameters(redirectURI: redirectURI, codeChallenge: codeChallenge, state: state))
         return URL(string: issuer.endpoint("/oauth/authorize").absoluteString + "?" + query)!
     }
 }

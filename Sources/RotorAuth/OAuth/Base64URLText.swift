@@ -8,13 +8,14 @@ enum Base64URLText {
     static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var text = Data(bytes).base64EncodedString()
         while text.last == "=" { text.removeLast() }
-        return String(text.map { character in
-            switch character {
-            case "+": "-"
-            case "/": "_"
-            default: character
-            }
-        })
+        return String(
+            text.map { character in
+                switch character {
+                case "+": "-"
+                case "/": "_"
+                default: character
+                }
+            })
     }
 
     /// `count` bytes from `rng`, base64url-encoded.

@@ -35,7 +35,8 @@ public struct OAuthIssuer: Sendable, Hashable {
     /// - Throws: ``LoginError`` (`invalidIssuer`) when the value is not an absolute `http`/`https` URL.
     public static func validated(environment: [String: String]) throws(LoginError) -> OAuthIssuer {
         guard let value = environment[environmentKey], !value.isEmpty else { return .openAI }
-        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             let host = url.host(), !host.isEmpty, url.query == nil, url.fragment == nil
         else {
             throw .invalidIssuer(value)

@@ -3,6 +3,13 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One `POST` to an OAuth endpoint, bounded in time and size; the answer is returned whatever its status.
 struct OAuthPost: Sendable {
@@ -75,7 +82,24 @@ struct OAuthPost: Sendable {
         } catch let error as TimeLimit.Exceeded {
             throw TransportError(description: error.description)
         } catch {
-            throw TransportError(description: TerminalText.clean(String(describing: error), limit: 160))
+            throw TransportError(description: Self.reason(for: error))
+        }
+    }
+
+    /// A short reason for a transport failure: the system's words for a socket error, else the error's own.
+    static func reason(for error: any Error) -> String {
+        switch error {
+        case let error as IOError:
+            return String(cString: strerror(error.errnoCode)).lowercased()
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first { return reason(for: first.error) }
+            return "cannot resolve \(error.host)"
+        case let error as HTTPClientError where error == .connectTimeout:
+            return "connection timed out"
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout:
+            return "no answer in time"
+        default:
+            return TerminalText.clean(String(describing: error), limit: 160)
         }
     }
 }

@@ -53,7 +53,8 @@ final class FakeIssuer: Sendable {
         var refreshRequests: [[String: String]] = []
         var refreshFailure: Answer?
         var omissions = Omissions()
-        var userCodeAnswer = Answer(status: 200, body: #"{"device_auth_id":"dev-1","user_code":"ABCD-EFGH","interval":"5"}"#)
+        var userCodeAnswer = Answer(
+            status: 200, body: #"{"device_auth_id":"dev-1","user_code":"ABCD-EFGH","interval":"5"}"#)
         var pollAnswers: [Answer] = []
         var pollRequests: [[String: String]] = []
         var deviceApproval: (pkce: PKCE, identity: Identity)?
@@ -77,7 +78,9 @@ final class FakeIssuer: Sendable {
     @discardableResult
     func run<T>(_ body: (OAuthIssuer) async throws -> T) async throws -> T {
         let logger = Logger(label: "fake-issuer") { _ in SwiftLogNoOpLogHandler() }
-        return try await LoopbackServer.withServer(router().buildResponder(), host: "127.0.0.1", port: 0, logger: logger) {
+        return try await LoopbackServer.withServer(
+            router().buildResponder(), host: "127.0.0.1", port: 0, logger: logger
+        ) {
             let url = "http://127.0.0.1:\($0)"
             state.withLock { $0.issuerURL = url }
             return try await body(OAuthIssuer(url: URL(string: url)!))
@@ -88,7 +91,8 @@ final class FakeIssuer: Sendable {
 
     /// Checks the authorize URL as the real issuer would and issues a code for `identity`.
     func authorize(_ url: URL, identity: Identity = Identity()) -> (code: String, state: String, redirectURI: String) {
-        let query = Dictionary(FormURLEncoding.decode(Substring(url.query(percentEncoded: true) ?? "")), uniquingKeysWith: { a, _ in a })
+        let query = Dictionary(
+            FormURLEncoding.decode(Substring(url.query(percentEncoded: true) ?? "")), uniquingKeysWith: { a, _ in a })
         let challenge = query["code_challenge"] ?? ""
         let redirectURI = query["redirect_uri"] ?? ""
         let code = state.withLock { state in
@@ -102,7 +106,10 @@ final class FakeIssuer: Sendable {
 
     /// Stores an account whose refresh token is `refreshToken`, as if it had logged in.
     func register(refreshToken: String, identity: Identity) {
-        state.withLock { $0.refreshAccounts[identity.accountID] = RefreshAccount(identity: identity, currentRefreshToken: refreshToken) }
+        state.withLock {
+            $0.refreshAccounts[identity.accountID] = RefreshAccount(
+                identity: identity, currentRefreshToken: refreshToken)
+        }
     }
 
     /// Approves the device login: the next poll answers with a code for `identity`.
@@ -167,9 +174,11 @@ final class FakeIssuer: Sendable {
             else {
                 return Answer(status: 400, body: #"{"error":"invalid_request"}"#)
             }
-            guard let key = state.refreshAccounts.first(where: {
-                $0.value.currentRefreshToken == token || $0.value.usedRefreshTokens.contains(token)
-            })?.key, var account = state.refreshAccounts[key] else {
+            guard
+                let key = state.refreshAccounts.first(where: {
+                    $0.value.currentRefreshToken == token || $0.value.usedRefreshTokens.contains(token)
+                })?.key, var account = state.refreshAccounts[key]
+            else {
                 return Answer(status: 400, body: #"{"error":"invalid_grant"}"#)
             }
             defer { state.refreshAccounts[key] = account }
@@ -191,7 +200,9 @@ final class FakeIssuer: Sendable {
                 "access_token": Self.accessToken(for: account.identity, serial: account.serial)
             ]
             if let newRefreshToken { tokens["refresh_token"] = newRefreshToken }
-            if !state.omissions.idToken { tokens["id_token"] = Self.idToken(for: account.identity, serial: account.serial) }
+            if !state.omissions.idToken {
+                tokens["id_token"] = Self.idToken(for: account.identity, serial: account.serial)
+            }
             return Answer(status: 200, body: Self.encode(tokens))
         }
         return Self.response(answer)
@@ -228,11 +239,15 @@ final class FakeIssuer: Sendable {
     static let expiry = Date(timeIntervalSince1970: 4_000_000_000)
 
     static func idToken(for identity: Identity, serial: Int) -> String {
-        TestJWT.make(email: identity.email, accountID: identity.accountID, plan: identity.plan, expiresAt: expiry, serial: serial)
+        TestJWT.make(
+            email: identity.email, accountID: identity.accountID, plan: identity.plan, expiresAt: expiry, serial: serial
+        )
     }
 
     static func accessToken(for identity: Identity, serial: Int) -> String {
-        TestJWT.make(email: nil, accountID: identity.accountID, plan: nil, expiresAt: expiry.addingTimeInterval(Double(serial)), serial: serial)
+        TestJWT.make(
+            email: nil, accountID: identity.accountID, plan: nil, expiresAt: expiry.addingTimeInterval(Double(serial)),
+            serial: serial)
     }
 
     static func tokens(for identity: Identity, serial: Int, refreshToken: String) -> String {

@@ -1,21 +1,23 @@
 import Hummingbird
 import Logging
 
+@testable import RotorAuth
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import RotorAuth
 
 /// Loopback ports held by the test, to make the login's ports busy.
 enum Occupied {
     /// Runs `body` while a server of the test listens on 127.0.0.1:`port` (0 = a free port, passed to `body`).
     /// With `orAlreadyBusy`, a port that something else already holds is just as busy, and `body` runs anyway.
-    static func port<T>(_ port: Int = 0, orAlreadyBusy: Bool = false, _ body: (Int) async throws -> T) async throws -> T {
+    static func port<T>(_ port: Int = 0, orAlreadyBusy: Bool = false, _ body: (Int) async throws -> T) async throws -> T
+    {
         let logger = Logger(label: "occupier") { _ in SwiftLogNoOpLogHandler() }
         let router = Router()
         do {
-            return try await LoopbackServer.withServer(router.buildResponder(), host: "127.0.0.1", port: port, logger: logger, body)
+            return try await LoopbackServer.withServer(
+                router.buildResponder(), host: "127.0.0.1", port: port, logger: logger, body)
         } catch let failure as LoopbackServer.StartFailure where orAlreadyBusy && failure.isAddressInUse {
             return try await body(port)
         }

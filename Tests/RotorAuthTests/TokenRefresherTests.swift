@@ -1,0 +1,248 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import RotorCore
+import RotorStore
+import Synchronization
+import Testing
+
+@testable import RotorAuth
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Token refresh against a fake token endpoint that enforces single-use refresh tokens and revokes the account on
+/// reuse, over stores in a temporary state directory.
+struct TokenRefresherTests {
+    let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    let identity = FakeIssuer.Identity()
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// A fresh state directory holding one account whose access token is `accessToken` and refresh token `rt-0`.
+    struct Fixture {
+        var directory: StateDirectory
+        var store: AccountStore
+        var id: AccountID
+        var original: AccountCredentials
+    }
+
+    func makeFixture(accessTokenExpiresAt: Date? = nil) throws -> Fixture {
+        let url = FileManager.default.temporaryDirectory.appending(path: "rotor-auth-\(UUID().uuidString)")
+        let directory = StateDirectory(url: url)
+        let store = try AccountStore(directory: directory)
+        let expiresAt = accessTokenExpiresAt ?? now.addingTimeInterval(3600)
+        let credentials = AccountCredentials(
+            idToken: FakeIssuer.idToken(for: identity, serial: 0),
+            accessToken: TestJWT.make(email: nil, accountID: identity.accountID, plan: nil, expiresAt: expiresAt),
+            refreshToken: "rt-0"
+        )
+        let login = AccountLogin(
+            email: identity.email,
+            chatgptAccountID: identity.accountID,
+            plan: identity.plan,
+            credentials: credentials,
+            accessTokenExpiresAt: expiresAt
+        )
+        guard case .added(let account) = try store.saveLogin(login) else { throw CancellationError() }
+        return Fixture(directory: directory, store: store, id: account.id, original: credentials)
+    }
+
+    func refresher(_ fixture: Fixture, store: AccountStore? = nil, issuer: OAuthIssuer) -> TokenRefresher {
+        TokenRefresher(
+            store: store ?? fixture.store, directory: fixture.directory, issuer: issuer, httpClient: .shared,
+            logger: logger)
+    }
+
+    /// Eight concurrent requests that got a 401 on one account share exactly one refresh; the rotated refresh token
+    /// is never reused (the fake would revoke the account), and the new tokens are stored before they are used.
+    @Test func concurrentUnauthorizedCallersShareOneRefresh() async throws {
+        let fixture = try makeFixture()
+        let fake = FakeIssuer(holdingRefreshes: true)
+        fake.register(refreshToken: "rt-0", identity: identity)
+        try await fake.run { issuer in
+            let refresher = refresher(fixture, issuer: issuer)
+            let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
+            let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+            let results = try await Bounded.wait("eight refreshed credentials") {
+                try await withThrowingTaskGroup(of: AccountCredentials.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            startedContinuation.yield()
+                            return try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
+                        }
+                    }
+                    // Hold the refresh until it has arrived and every caller has started.
+                    var arrivals = fake.refreshArrivals.makeAsyncIterator()
+                    _ = await arrivals.next()
+                    var count = 0
+                    for await _ in started {
+                        count += 1
+                        if count == 8 { break }
+                    }
+                    fake.refreshGate?.open()
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            #expect(fake.refreshCount == 1)
+            #expect(Set(results.map(\.accessToken)).count == 1)
+            let refreshed = try #require(results.first)
+            #expect(refreshed.accessToken != fixture.original.accessToken)
+            #expect(refreshed.refreshToken == "rt-acct-A-1")
+            #expect(try fixture.store.credentials(for: fixture.id) == refreshed)
+            #expect(try fixture.store.account(fixture.id)?.status == .ready)
+            let request = try #require(fake.state.withLock { $0.refreshRequests.first })
+            #expect(
+                request == ["client_id": OAuthIssuer.clientID, "grant_type": "refresh_token", "refresh_token": "rt-0"])
+            let lockFile = AccountLock.url(for: fixture.id, in: fixture.directory).path(percentEncoded: false)
+            let mode = try #require(FileManager.default.attributesOfItem(atPath: lockFile)[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+        }
+    }
+
+    /// Two refreshers on two stores over one state directory (as two processes are): the second waits on the
+    /// account's flock while the first refreshes, then finds the new token and uses it without refreshing.
+    @Test func refreshersOnSeparateStoresShareOneRefresh() async throws {
+        let fixture = try makeFixture()
+        let otherStore = try AccountStore(directory: fixture.directory)
+        let fake = FakeIssuer(holdingRefreshes: true)
+        fake.register(refreshToken: "rt-0", identity: identity)
+        try await fake.run { issuer in
+            let first = refresher(fixture, issuer: issuer)
+            var second = refresher(fixture, store: otherStore, issuer: issuer)
+            let lockClock = SignallingClock()
+            second.lockClock = lockClock
+            let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
+            let secondRefresher = second
+            let results = try await Bounded.wait("both refreshers") {
+                try await withThrowingTaskGroup(of: AccountCredentials.self) { group in
+                    group.addTask { try await first.credentials(for: fixture.id, trigger: trigger, now: now) }
+                    var arrivals = fake.refreshArrivals.makeAsyncIterator()
+                    _ = await arrivals.next()
+                    group.addTask { try await secondRefresher.credentials(for: fixture.id, trigger: trigger, now: now) }
+                    try await lockClock.firstSleep()
+                    fake.refreshGate?.open()
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            #expect(fake.refreshCount == 1)
+            #expect(results.count == 2 && results[0] == results[1])
+            #expect(try otherStore.credentials(for: fixture.id) == results[0])
+        }
+    }
+
+    /// A refresh token the server reports as reused marks the account `needs-login` with the reason, and no later
+    /// call tries again.
+    @Test func revokedRefreshTokenNeedsLoginAndIsNeverRetried() async throws {
+        let fixture = try makeFixture()
+        let fake = FakeIssuer()
+        fake.register(refreshToken: "rt-elsewhere", identity: identity)
+        fake.state.withLock { $0.refreshAccounts[identity.accountID]?.usedRefreshTokens = ["rt-0"] }
+        try await fake.run { issuer in
+            let refresher = refresher(fixture, issuer: issuer)
+            let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
+            let reason = RefreshAnswer.revokingCodes["refresh_token_reused"]!
+            await #expect(throws: TokenRefreshError.needsLogin(reason: reason)) {
+                _ = try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
+            }
+            let status = try fixture.store.account(fixture.id)?.status
+            #expect(status == .needsLogin(reason: reason))
+            await #expect(throws: TokenRefreshError.needsLogin(reason: reason)) {
+                _ = try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
+            }
+            await #expect(throws: TokenRefreshError.needsLogin(reason: reason)) {
+                _ = try await refresher.credentials(for: fixture.id, trigger: nil, now: now)
+            }
+            #expect(fake.refreshCount == 1)
+        }
+    }
+
+    /// Other failures are transient and change nothing stored.
+    @Test func serverErrorIsTransient() async throws {
+        let fixture = try makeFixture()
+        let fake = FakeIssuer()
+        fake.state.withLock { $0.refreshFailure = FakeIssuer.Answer(status: 503, body: "") }
+        try await fake.run { issuer in
+            let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
+            await #expect(throws: TokenRefreshError.transient("the token endpoint answered HTTP 503")) {
+                _ = try await refresher(fixture, issuer: issuer).credentials(
+                    for: fixture.id, trigger: trigger, now: now)
+            }
+            let (status, stored) = (
+                try fixture.store.account(fixture.id)?.status, try fixture.store.credentials(for: fixture.id)
+            )
+            #expect(status == .ready)
+            #expect(stored == fixture.original)
+        }
+    }
+
+    /// An answer without id token or refresh token keeps the old ones; the expiry comes from the new access token.
+    @Test func omittedTokensKeepTheirOldValues() async throws {
+        let fixture = try makeFixture(accessTokenExpiresAt: now.addingTimeInterval(60))
+        let fake = FakeIssuer()
+        fake.register(refreshToken: "rt-0", identity: identity)
+        fake.state.withLock { $0.omissions = FakeIssuer.Omissions(idToken: true, refreshToken: true) }
+        try await fake.run { issuer in
+            let refreshed = try await refresher(fixture, issuer: issuer).credentials(
+                for: fixture.id, trigger: nil, now: now)
+            #expect(refreshed.idToken == fixture.original.idToken)
+            #expect(refreshed.refreshToken == "rt-0")
+            #expect(refreshed.accessToken == FakeIssuer.accessToken(for: identity, serial: 1))
+            #expect(refreshed.lastRefresh == now)
+            #expect(try fixture.store.credentials(for: fixture.id) == refreshed)
+            #expect(
+                try fixture.store.account(fixture.id)?.accessTokenExpiresAt == FakeIssuer.expiry.addingTimeInterval(1))
+        }
+    }
+
+    /// A token that is not near expiry is used without any refresh.
+    @Test func freshTokenIsUsedAsIs() async throws {
+        let fixture = try makeFixture()
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            let credentials = try await refresher(fixture, issuer: issuer).credentials(
+                for: fixture.id, trigger: nil, now: now)
+            #expect(credentials == fixture.original)
+            #expect(fake.refreshCount == 0)
+        }
+    }
+
+    /// Ahead of expiry, a refresher that finds the lock held waits; when the holder has stored a token that is no
+    /// longer near expiry, it uses that token and does not refresh.
+    @Test func nearExpiryRefreshIsSkippedWhenAnotherHolderRefreshed() async throws {
+        let fixture = try makeFixture(accessTokenExpiresAt: now.addingTimeInterval(60))
+        let fake = FakeIssuer()
+        fake.register(refreshToken: "rt-0", identity: identity)
+        try await fake.run { issuer in
+            var refresher = refresher(fixture, issuer: issuer)
+            let lockClock = SignallingClock()
+            refresher.lockClock = lockClock
+            let waiting = refresher
+            // The test plays the other process: it holds the account's lock while it stores fresh tokens.
+            let descriptor = try StateDirectory.openPrivateFile(
+                at: AccountLock.url(for: fixture.id, in: fixture.directory), flags: O_RDWR)
+            defer { close(descriptor) }
+            #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+            let elsewhere = AccountCredentials(
+                idToken: fixture.original.idToken,
+                accessToken: TestJWT.make(
+                    email: nil, accountID: identity.accountID, plan: nil, expiresAt: now.addingTimeInterval(3600),
+                    serial: 9),
+                refreshToken: "rt-elsewhere",
+                lastRefresh: now
+            )
+            let result = try await Bounded.wait("the waiting refresher") {
+                try await withThrowingTaskGroup(of: AccountCredentials?.self) { group in
+                    group.addTask { try await waiting.credentials(for: fixture.id, trigger: nil, now: now) }
+                    try await lockClock.firstSleep()
+                    try fixture.store.storeRefreshedCredentials(
+                        elsewhere, accessTokenExpiresAt: now.addingTimeInterval(3600), for: fixture.id)
+                    flock(descriptor, LOCK_UN)
+                    return try await group.next() ?? nil
+                }
+            }
+            #expect(result == elsewhere)
+            #expect(fake.refreshCount == 0)
+        }
+    }
+}
