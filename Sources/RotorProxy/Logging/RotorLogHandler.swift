@@ -11,6 +11,11 @@ import Darwin
 public struct LogOutput: Sendable {
     let descriptor: Int32
 
+    /// Writes to `descriptor`, which stays open for the life of the process (rotor never closes a log output).
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
     /// Standard error.
     public static let standardError = LogOutput(descriptor: STDERR_FILENO)
 

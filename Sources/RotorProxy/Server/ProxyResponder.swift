@@ -31,6 +31,13 @@ struct ProxyResponder: Sendable {
             port: boundPort.current,
             maxBodyBytes: configuration.maxBodyBytes
         )
+        logger.trace(
+            "request received",
+            metadata: [
+                "rotor.method": "\(request.method)", "rotor.path": "\(request.uri.path)",
+                "rotor.headers": "\(LogRedaction.describe(request.headers))",
+            ]
+        )
         if let rejection = requestGuard.rejection(for: request.head) {
             logger.debug("request refused", metadata: ["rotor.status": "\(rejection.status.code)", "rotor.code": "\(rejection.code)"])
             try await writer.writeError(rejection, headers: headers)
@@ -128,7 +135,9 @@ struct ProxyResponder: Sendable {
         return (account, credentials)
     }
 
-    /// Writes the client's answer for the final attempt's `result`.
+    /// Writes the client's answer for the final attempt's `result`: relays or aggregates a ready stream (and
+    /// returns how that ended, for the decision log), or answers the failure.
+    @discardableResult
     func answer(
         _ result: AttemptResult,
         account: Account,
@@ -137,7 +146,7 @@ struct ProxyResponder: Sendable {
         writer: consuming ResponseWriter,
         headers: HTTPFields,
         logger: Logger
-    ) async throws {
+    ) async throws -> RelayOutcome? {
         var fields = headers
         fields[Self.accountHeader] = account.id.shortID
         fields[Self.attemptsHeader] = String(attempts)
@@ -156,6 +165,7 @@ struct ProxyResponder: Sendable {
                     "rotor.terminal": "\(outcome.terminalEvent ?? "none")",
                 ]
             )
+            return outcome
         case .failed(let failure):
             try await UpstreamFailureAnswer.write(
                 failure,
@@ -164,14 +174,7 @@ struct ProxyResponder: Sendable {
                 headers: fields,
                 logger: logger
             )
+            return nil
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, for logs and decision records.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

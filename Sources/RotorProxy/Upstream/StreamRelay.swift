@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -126,67 +125,5 @@ public enum StreamRelay {
             try await writer.writeError(error, headers: headers)
         }
         return outcome
-    }
-}
-
-/// Follows a stream's events: the response id, the terminal event, and the completed event.
-struct EventTracker {
-    private(set) var responseID: String?
-    private(set) var terminalType: String?
-    private(set) var completed: ServerSentEvent?
-
-    mutating func observe(_ events: [ServerSentEvent]) {
-        for event in events where !event.isKeepAlive {
-            let type = event.type
-            if responseID == nil { responseID = Self.responseID(in: event) }
-            if let type, StreamRelay.terminalTypes.contains(type) {
-                terminalType = type
-                if type == "response.completed" { completed = event }
-            }
-        }
-    }
-
-    private static func responseID(in event: ServerSentEvent) -> String? {
-        let scanner = JSONScanner(event.data)
-        guard let object = try? scanner.object(at: scanner.skipWhitespace(from: 0)),
-            let response = object.member("response"),
-            let inner = try? scanner.object(at: response.valueRange.lowerBound),
-            let id = inner.member("id")
-        else { return nil }
-        return try? scanner.string(at: id.valueRange.lowerBound).value
-    }
-}
-
-/// The event that ends a client stream rotor could not finish: `response.failed` coded `rotor_stream_interrupted`.
-enum StreamInterruption {
-    static func event(responseID: String?, reason: String) -> [UInt8] {
-        struct Payload: Encodable {
-            struct Response: Encodable {
-                struct Failure: Encodable {
-                    var code: String
-                    var message: String
-                }
-                var id: String
-                var status: String
-                var error: Failure
-            }
-            var type: String
-            var response: Response
-        }
-        let payload = Payload(
-            type: "response.failed",
-            response: .init(
-                id: responseID ?? "resp_rotor_interrupted",
-                status: "failed",
-                error: .init(
-                    code: "rotor_stream_interrupted",
-                    message: "rotor lost the upstream stream after it started (\(reason)); send the request again."
-                )
-            )
-        )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(payload)).map { Array($0) } ?? Array("{}".utf8)
-        return ServerSentEvent.encode(type: "response.failed", data: data)
     }
 }

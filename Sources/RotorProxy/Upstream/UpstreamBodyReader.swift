@@ -2,32 +2,6 @@ import AsyncHTTPClient
 import NIOCore
 import RotorCore
 
-/// Bytes read from the upstream together with the SSE events they completed.
-public struct UpstreamChunk: Sendable {
-    /// The bytes exactly as received (relayed to streaming clients unchanged).
-    public var bytes: ByteBuffer
-    /// The events these bytes completed, in order.
-    public var events: [ServerSentEvent]
-}
-
-/// Why reading the upstream body stopped early.
-public enum UpstreamReadFailure: Error, Hashable, Sendable, CustomStringConvertible {
-    /// No SSE event arrived within the idle timeout.
-    case idleTimeout
-    /// The connection failed; the text says how.
-    case transport(String)
-    /// One event exceeded the parser's limit.
-    case eventTooLarge
-
-    public var description: String {
-        switch self {
-        case .idleTimeout: "no event within the idle timeout"
-        case .transport(let reason): reason
-        case .eventTooLarge: "an upstream event was too large"
-        }
-    }
-}
-
 /// Reads an upstream response body chunk by chunk, parsing SSE events and enforcing the idle timeout between
 /// events (the deadline moves only when an event completes, so a trickle of partial bytes cannot keep a hung
 /// stream alive).
