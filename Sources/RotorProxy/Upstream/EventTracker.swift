@@ -1,10 +1,11 @@
 import RotorCore
 
-/// Follows a stream's events: the response id, the terminal event, and the completed event.
+/// Follows a stream's events: the response id, the terminal event, and the completed or failed event.
 struct EventTracker {
     private(set) var responseID: String?
     private(set) var terminalType: String?
     private(set) var completed: ServerSentEvent?
+    private(set) var failed: ServerSentEvent?
 
     mutating func observe(_ events: [ServerSentEvent]) {
         for event in events where !event.isKeepAlive {
@@ -13,6 +14,7 @@ struct EventTracker {
             if let type, StreamRelay.terminalTypes.contains(type) {
                 terminalType = type
                 if type == "response.completed" { completed = event }
+                if type == "response.failed" || type == "error" { failed = event }
             }
         }
     }

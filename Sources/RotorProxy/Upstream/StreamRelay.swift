@@ -14,8 +14,21 @@ public struct RelayOutcome: Sendable {
     public var terminalEvent: String?
     /// The `response.completed` event, for token usage.
     public var completedEvent: ServerSentEvent?
+    /// The `response.failed` (or `error`) event that ended the stream after the commit, if one did.
+    public var failedEvent: ServerSentEvent?
     /// Why the stream was cut, when it was.
     public var interruption: UpstreamReadFailure?
+
+    /// How the committed stream broke, as ``RequestRouting`` classifies it (`.streamBrokeAfterCommit`);
+    /// `nil` when it ended normally.
+    public var streamBreak: StreamBreak? {
+        if let failedEvent { return .failedEvent(failedEvent.data) }
+        switch interruption {
+        case .none: return terminalEvent == nil ? .connectionLost : nil
+        case .idleTimeout: return .idleTimeout
+        case .transport, .eventTooLarge: return .connectionLost
+        }
+    }
 }
 
 /// Delivers a ready upstream stream to the client: relayed event by event to streaming clients, or folded into
@@ -72,6 +85,7 @@ public enum StreamRelay {
         try await body.finish(nil)
         outcome.terminalEvent = tracker.terminalType
         outcome.completedEvent = tracker.completed
+        outcome.failedEvent = tracker.failed
         return outcome
     }
 
@@ -98,7 +112,13 @@ public enum StreamRelay {
                 break
             }
         }
-        var outcome = RelayOutcome(status: 0, bytes: 0, terminalEvent: tracker.terminalType, completedEvent: tracker.completed)
+        var outcome = RelayOutcome(
+            status: 0,
+            bytes: 0,
+            terminalEvent: tracker.terminalType,
+            completedEvent: tracker.completed,
+            failedEvent: tracker.failed
+        )
         switch aggregator.result() {
         case .completed(let body):
             outcome.status = 200
