@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
+import RotorAuth
 import RotorCore
 import RotorStore
 import ServiceLifecycle
@@ -25,16 +26,27 @@ public func withRotationProxy<T: Sendable>(
     logger: Logger,
     _ body: (ProxyEndpoint) async throws -> T
 ) async throws -> T {
-    try await withRotationProxy(configuration, accounts: store, logger: logger, body)
+    try await withUpstreamClient(configuration, logger: logger) { client in
+        let refresher = TokenRefresher(
+            store: store,
+            directory: directory,
+            issuer: configuration.issuer,
+            httpClient: client,
+            logger: logger
+        )
+        let source = StoreAccountSource(store: store, refresher: refresher)
+        return try await RotationProxy(configuration: configuration, accounts: source, client: client, logger: logger)
+            .run(body)
+    }
 }
 
-/// Starts the rotation proxy, waits until it listens, runs `body` with its endpoint, then stops it gracefully:
-/// it stops accepting connections and lets in-flight streams finish for up to ``gracefulShutdownLimit`` before
-/// cancelling them.
+/// Starts the rotation proxy over any account source, waits until it listens, runs `body` with its endpoint, then
+/// stops it gracefully: it stops accepting connections and lets in-flight streams finish for up to
+/// ``gracefulShutdownLimit`` before cancelling them.
 ///
 /// - Parameters:
 ///   - configuration: Where to listen, the secret, the upstream and its limits.
-///   - accounts: Where accounts and credentials are read for each request.
+///   - accounts: Where accounts and credentials are read, and what routing learned is recorded, per request.
 ///   - logger: The logger every request's lines derive from.
 ///   - body: Runs while the proxy serves; the proxy stops when it returns or throws.
 public func withRotationProxy<T: Sendable>(
@@ -43,6 +55,18 @@ public func withRotationProxy<T: Sendable>(
     logger: Logger,
     _ body: (ProxyEndpoint) async throws -> T
 ) async throws -> T {
+    try await withUpstreamClient(configuration, logger: logger) { client in
+        try await RotationProxy(configuration: configuration, accounts: accounts, client: client, logger: logger)
+            .run(body)
+    }
+}
+
+/// Runs `body` with the pooled upstream client, shutting it down afterwards whatever happens.
+private func withUpstreamClient<T: Sendable>(
+    _ configuration: ProxyConfiguration,
+    logger: Logger,
+    _ body: (HTTPClient) async throws -> T
+) async throws -> T {
     let client = HTTPClient(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
         configuration: .upstream(caFile: configuration.caFile, connectTimeout: configuration.timeouts.connect),
@@ -50,7 +74,7 @@ public func withRotationProxy<T: Sendable>(
     )
     let result: Result<T, any Error>
     do {
-        result = .success(try await RotationProxy(configuration: configuration, accounts: accounts, client: client, logger: logger).run(body))
+        result = .success(try await body(client))
     } catch {
         result = .failure(error)
     }

@@ -90,6 +90,13 @@ public struct StateDirectory: Sendable, Hashable {
             throw StoreError.stateDirectoryNotWritable(root, reason: Self.describe(errno))
         }
     }
+    /// The permission bits (`st_mode & 0o7777`) of an open descriptor, or `nil` if `fstat` fails.
+    public static func permissions(ofDescriptor descriptor: Int32) -> UInt32? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        return UInt32(status.st_mode) & 0o7777
+    }
+
 
     /// Opens a private file with `O_CLOEXEC`, creating it with mode 0600 if absent, and returns the descriptor.
     ///

@@ -237,14 +237,16 @@ struct ProxyStreamingTests {
         }
     }
 
-    /// A `response.failed` first event reaches a streaming client as it came (the failover loop will retry it).
-    @Test func relaysAFailedFirstEvent() async throws {
+    /// A rate-limit `response.failed` first event is still a pre-send failure: with no other account, the client
+    /// gets a retryable 429 carrying the hinted delay, not the failed stream.
+    @Test func failedFirstEventBecomesRetryable429() async throws {
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in SSE.response(SSE.failed(code: "rate_limit_exceeded")) }) { upstream in
-                try await withProxy(upstreamURL: upstream.baseURL) { proxy in
+                try await withProxy(upstreamURL: upstream.baseURL, configure: { $0.maxWait = .zero }) { proxy in
                     let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
-                    #expect(response.status == 200)
-                    #expect(response.body == SSE.failed(code: "rate_limit_exceeded"))
+                    #expect(response.status == 429)
+                    #expect(response.body.contains("rotor_pool_busy"))
+                    #expect(response.headers["retry-after"].first == "7")
                 }
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import RotorProxy
 import Testing
 
@@ -17,10 +18,9 @@ struct ProxyUpstreamTests {
                     #expect(response.status == 200)
                     #expect(response.body == SSE.okStream)
                 }
-                try await withProxy(upstreamURL: upstream.baseURL) { proxy in
+                try await withProxy(upstreamURL: upstream.baseURL, configure: { $0.maxWait = .zero }) { proxy in
                     let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
-                    #expect(response.status == 502)
-                    #expect(response.body.contains("upstream_unreachable"))
+                    Self.expectPoolBusy(response, reason: "network")
                 }
                 #expect(upstream.log.all.count == 1)
             }
@@ -52,35 +52,38 @@ struct ProxyUpstreamTests {
         }
     }
 
-    /// No response head within the header timeout: 504 before anything reached the client.
+    /// No response head within the header timeout: cut before anything reached the client, and the account cools.
     @Test func timesOutWaitingForHeaders() async throws {
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in
                 try await Task.sleep(for: .seconds(60))
                 return SSE.response(SSE.okStream)
             }) { upstream in
-                try await withProxy(upstreamURL: upstream.baseURL, configure: { $0.timeouts.header = .milliseconds(300) }) { proxy in
+                try await withProxy(upstreamURL: upstream.baseURL, configure: {
+                    $0.timeouts.header = .milliseconds(300)
+                    $0.maxWait = .zero
+                }) { proxy in
                     let start = ContinuousClock.now
                     let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
                     #expect(ContinuousClock.now - start < .seconds(10))
-                    #expect(response.status == 504)
-                    #expect(response.body.contains("upstream_timeout"))
-                    #expect(response.body.contains("response headers"))
+                    Self.expectPoolBusy(response, reason: "network")
                 }
             }
         }
     }
 
-    /// Headers but no first event within the idle timeout: 504, still before anything reached the client.
+    /// Headers but no first event within the idle timeout: cut before anything reached the client, the account cools.
     @Test func timesOutWaitingForTheFirstEvent() async throws {
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in
                 SSE.streaming { _ in try await Task.sleep(for: .seconds(60)) }
             }) { upstream in
-                try await withProxy(upstreamURL: upstream.baseURL, configure: { $0.timeouts.idle = .milliseconds(300) }) { proxy in
+                try await withProxy(upstreamURL: upstream.baseURL, configure: {
+                    $0.timeouts.idle = .milliseconds(300)
+                    $0.maxWait = .zero
+                }) { proxy in
                     let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
-                    #expect(response.status == 504)
-                    #expect(response.body.contains("upstream_timeout"))
+                    Self.expectPoolBusy(response, reason: "network")
                 }
             }
         }
@@ -92,30 +95,40 @@ struct ProxyUpstreamTests {
             try await FakeUpstream.run(handler: { _ in
                 SSE.streaming { writer in
                     try await writer.write(ByteBuffer(string: SSE.created()))
-                    for _ in 0..<100 {
+                    // Partial bytes for far longer than the test's 30 s bound: only the idle timeout can end it in time.
+                    for _ in 0..<900 {
                         try await Task.sleep(for: .milliseconds(100))
                         try await writer.write(ByteBuffer(string: ": "))
                     }
                 }
             }) { upstream in
                 try await withProxy(upstreamURL: upstream.baseURL, configure: { $0.timeouts.idle = .milliseconds(500) }) { proxy in
-                    let start = ContinuousClock.now
                     let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
-                    #expect(ContinuousClock.now - start < .seconds(5))
                     #expect(response.body.contains("rotor_stream_interrupted"))
                 }
             }
         }
     }
 
-    /// A refused connection is a 502 JSON error naming the upstream.
+    /// A refused connection cools the account; with no other account the client gets a retryable 429.
     @Test func reportsAnUnreachableUpstream() async throws {
         try await withTimeout(.seconds(30)) {
-            try await withProxy(upstreamURL: URL(string: "http://127.0.0.1:1/backend-api/codex")!) { proxy in
+            try await withProxy(
+                upstreamURL: URL(string: "http://127.0.0.1:1/backend-api/codex")!,
+                configure: { $0.maxWait = .zero }
+            ) { proxy in
                 let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
-                #expect(response.status == 502)
-                #expect(response.body.contains("upstream_unreachable"))
+                Self.expectPoolBusy(response, reason: "network")
             }
         }
+    }
+
+    /// A pre-send failure on the only account leaves the pool cooling: the client gets a retryable 429 with
+    /// `Retry-After` naming why (Codex retries it), never the failure itself.
+    static func expectPoolBusy(_ response: (status: Int, headers: HTTPHeaders, body: String), reason: String) {
+        #expect(response.status == 429)
+        #expect(response.body.contains("rotor_pool_busy"))
+        #expect(response.body.contains("(\(reason))"))
+        #expect(response.headers["retry-after"].first.flatMap { Int($0) }.map { $0 >= 1 } == true)
     }
 }

@@ -27,14 +27,14 @@ public enum AccountState: Hashable, Sendable {
 }
 
 extension Account {
-    /// The account's state at `now`. A status that needs the user (disabled, needs-login) outranks a cooldown.
+    /// The account's state at `now`, as selection sees it: a status that needs the user (disabled, needs-login)
+    /// outranks a cooldown, and a used-up usage window shows as a usage-limit cooldown until its reset.
     public func state(at now: Date) -> AccountState {
-        switch status {
-        case .disabled(let reason): return .disabled(reason: reason)
-        case .needsLogin(let reason): return .needsLogin(reason: reason)
-        case .ready:
-            guard let cooldown = activeCooldown(at: now) else { return .ready }
-            return .cooling(until: cooldown.until, reason: cooldown.reason)
+        switch AccountAvailability(of: self, at: now) {
+        case .available: .ready
+        case .out(let until, let reason): .cooling(until: until, reason: reason)
+        case .needsLogin(let reason): .needsLogin(reason: reason)
+        case .disabled(let reason): .disabled(reason: reason)
         }
     }
 }

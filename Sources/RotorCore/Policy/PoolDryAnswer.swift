@@ -58,7 +58,7 @@ public enum PoolDryAnswer: Hashable, Sendable {
     private static func unusableAnswer(accounts: [Account], now: Date) -> ProxyAnswer {
         guard !accounts.isEmpty else {
             return .error(status: 503, type: "server_error", code: "rotor_no_accounts",
-                          message: "rotor has no accounts; run `rotor accounts add`.")
+                          message: "rotor has no accounts; add one with `rotor accounts import` or `rotor accounts add`.")
         }
         let parts = accounts.map { account -> String in
             switch AccountAvailability(of: account, at: now) {

@@ -267,8 +267,33 @@ extension RequestRouting {
                 parts.append("\(preferred.reason) account is gone")
             }
             parts.append(choice.reason)
+            if let skipped = skippedSummary(accounts: accounts, chosen: choice.account, now: now) {
+                parts.append(skipped)
+            }
             if dropsTurnState(on: choice.account) { parts.append("x-codex-turn-state dropped") }
             return parts.joined(separator: "; ")
+        }
+
+        /// Why the accounts that were not chosen could not serve (at most a few named, the rest counted), so the
+        /// decision log answers "why not account Z" without a second query.
+        private func skippedSummary(accounts: [Account], chosen: AccountID, now: Date) -> String? {
+            let namedLimit = 5
+            var named: [String] = []
+            var unnamed = 0
+            // The account that failed last is already named by the reason ("after … usage-limit").
+            for account in accounts where account.id != chosen && account.label != lastFailure?.label {
+                let words: String
+                if failedAccounts.contains(account.id) {
+                    words = "failed earlier in this request"
+                } else {
+                    let availability = AccountAvailability(of: account, at: now)
+                    guard !availability.isAvailable else { continue }
+                    words = Self.words(for: availability)
+                }
+                if named.count < namedLimit { named.append("\(account.label) \(words)") } else { unnamed += 1 }
+            }
+            guard !named.isEmpty else { return nil }
+            return "skipped " + named.joined(separator: ", ") + (unnamed > 0 ? " and \(unnamed) more" : "")
         }
 
         private static func words(for availability: AccountAvailability) -> String {

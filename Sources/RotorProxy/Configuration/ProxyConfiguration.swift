@@ -1,4 +1,5 @@
 import Foundation
+import RotorAuth
 import RotorCore
 
 /// Everything a rotation proxy needs to start, with documented defaults.
@@ -23,6 +24,8 @@ public struct ProxyConfiguration: Sendable {
     public var maxWait: Duration
     /// When set, every request goes to this account.
     public var pinnedAccount: AccountID?
+    /// Where tokens are refreshed. Default `https://auth.openai.com` (`ROTOR_AUTH_ISSUER`).
+    public var issuer: OAuthIssuer
 
     /// The default upstream: the ChatGPT Codex backend.
     public static let defaultUpstreamURL = URL(string: "https://chatgpt.com/backend-api/codex")!
@@ -39,7 +42,8 @@ public struct ProxyConfiguration: Sendable {
         timeouts: UpstreamTimeouts = UpstreamTimeouts(),
         maxBodyBytes: Int = ProxyConfiguration.defaultMaxBodyBytes,
         maxWait: Duration = .seconds(20),
-        pinnedAccount: AccountID? = nil
+        pinnedAccount: AccountID? = nil,
+        issuer: OAuthIssuer = .openAI
     ) {
         self.host = host
         self.port = port
@@ -50,6 +54,7 @@ public struct ProxyConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxWait = maxWait
         self.pinnedAccount = pinnedAccount
+        self.issuer = issuer
     }
 
     /// The URL every create-response request is sent to.
@@ -67,7 +72,7 @@ public struct ProxyConfiguration: Sendable {
         _ environment: [String: String],
         secret: ProxySecret
     ) throws(ProxyConfigurationError) -> ProxyConfiguration {
-        var configuration = ProxyConfiguration(secret: secret)
+        var configuration = ProxyConfiguration(secret: secret, issuer: OAuthIssuer.fromEnvironment(environment))
         if let value = environment["ROTOR_UPSTREAM_URL"], !value.isEmpty {
             guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
                 url.host != nil

@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorStore
 
 #if canImport(Glibc)
 import Glibc
@@ -95,9 +96,10 @@ public struct ProxySecret: Sendable, CustomStringConvertible {
     }
 
     private static func load(fd: Int32, path: String) throws(ProxySecretError) -> ProxySecret {
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        guard status.st_mode & 0o077 == 0 else { throw .notPrivate(path: path) }
+        guard let permissions = StateDirectory.permissions(ofDescriptor: fd) else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard permissions & 0o077 == 0 else { throw .notPrivate(path: path) }
         var buffer = [UInt8](repeating: 0, count: 1024)
         let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard count >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }

@@ -127,14 +127,6 @@ extension ProxyError {
         ProxyError(status: .badRequest, type: "invalid_request_error", code: error.errorCode, message: error.message)
     }
 
-    /// 503: no account can serve.
-    public static let noUsableAccount = ProxyError(
-        status: .serviceUnavailable,
-        type: "rotor_unavailable",
-        code: "no_usable_account",
-        message: "rotor has no usable ChatGPT account: add one with `rotor accounts import` or `rotor accounts add`."
-    )
-
     /// 502: the upstream could not be reached or broke before answering.
     public static func upstreamUnreachable(_ reason: String) -> ProxyError {
         ProxyError(

@@ -49,7 +49,8 @@ struct ProxyResponder: Sendable {
         case .websocketUpgrade:
             try await writer.writeError(.websocketUnsupported, headers: headers)
         case .createResponse:
-            try await createResponse(request, writer: writer, channel: channel, headers: headers, logger: logger)
+            try await createResponse(
+                request, requestID: requestID.value, writer: writer, channel: channel, headers: headers, logger: logger)
         }
     }
 
@@ -60,6 +61,7 @@ struct ProxyResponder: Sendable {
 
     private func createResponse(
         _ request: Request,
+        requestID: String,
         writer: consuming ResponseWriter,
         channel: any Channel,
         headers: HTTPFields,
@@ -88,93 +90,101 @@ struct ProxyResponder: Sendable {
             try await writer.writeError(.invalidRequest(error), headers: headers)
             return
         }
-        let chosen: (Account, AccountCredentials)?
-        do {
-            chosen = try chooseAccount()
-        } catch {
-            logger.error("cannot read the account store", metadata: ["rotor.error": "\(error)"])
-            try await writer.writeError(.internalFailure, headers: headers)
-            return
-        }
-        guard let (account, credentials) = chosen else {
-            logger.warning("no usable account")
-            try await writer.writeError(.noUsableAccount, headers: headers)
-            return
-        }
-        var accountLogger = logger
-        accountLogger[metadataKey: "rotor.account"] = "\(account.id.shortID)"
-        let attemptLogger = accountLogger
+        let conversationKey = ConversationAffinity.conversationKey(
+            promptCacheKey: rewritten.promptCacheKey,
+            headers: request.headers
+        )
         let slot = ResponseWriterSlot(writer)
         let clientHeaders = request.headers
         try await cancellingOnClientClose(try await ClientCloseObserver.closed(on: channel)) {
-            let result = await attempt.perform(
-                account: account,
-                credentials: credentials,
-                body: ByteBuffer(bytes: rewritten.body),
-                clientHeaders: clientHeaders,
-                logger: attemptLogger
-            )
-            try await answer(
-                result,
-                account: account,
-                attempts: 1,
-                wantsStream: rewritten.clientWantsStream,
-                writer: slot.take(),
-                headers: headers,
-                logger: attemptLogger
-            )
+            let now = Date()
+            var loop: FailoverLoop
+            let result: FailoverLoop.Result
+            do {
+                let routing = try routingRequest(conversationKey: conversationKey, headers: clientHeaders,
+                                                 requestID: requestID, now: now)
+                loop = FailoverLoop(request: routing, limits: limits, source: accounts, attempt: attempt,
+                                    logger: logger, now: now)
+                result = try await loop.run(body: rewritten.body, clientHeaders: clientHeaders)
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                logger.error("cannot read or write the account store", metadata: ["rotor.error": "\(error)"])
+                try await slot.take().writeError(.internalFailure, headers: headers)
+                return
+            }
+            try await answer(result, loop: &loop, wantsStream: rewritten.clientWantsStream, writer: slot.take(),
+                             headers: headers, logger: logger)
         }
     }
 
-    /// The account for this request and its credentials (interim rule, see ``FirstReadyAccount``).
-    private func chooseAccount() throws -> (Account, AccountCredentials)? {
-        let all = try accounts.accounts()
-        guard let account = FirstReadyAccount.choose(from: all, pinned: configuration.pinnedAccount, now: Date()),
-            let credentials = try accounts.credentials(for: account.id)
-        else { return nil }
-        return (account, credentials)
+    /// The routing policy's limits for this proxy.
+    private var limits: RequestRouting.Limits {
+        RequestRouting.Limits(maxWait: configuration.maxWait)
     }
 
-    /// Writes the client's answer for the final attempt's `result`: relays or aggregates a ready stream (and
-    /// returns how that ended, for the decision log), or answers the failure.
-    @discardableResult
-    func answer(
-        _ result: AttemptResult,
-        account: Account,
-        attempts: Int,
+    /// What routing needs to know about the request: its conversation, the account bound to it, who minted an
+    /// echoed turn state, and the pinned account.
+    private func routingRequest(
+        conversationKey: String?,
+        headers: HTTPFields,
+        requestID: String,
+        now: Date
+    ) throws -> RequestRouting.Request {
+        let bound = try conversationKey.flatMap { try accounts.boundAccount(forConversation: $0, now: now) }
+        var turnState = RequestRouting.TurnState.absent
+        if let value = headers[ConversationAffinity.turnStateHeader] {
+            let owner = try accounts.boundAccount(forConversation: ConversationAffinity.turnStateKey(value), now: now)
+            turnState = owner.map { .mintedBy($0) } ?? .unknownOwner
+        }
+        return RequestRouting.Request(
+            requestID: requestID,
+            conversationKey: conversationKey,
+            boundAccount: bound,
+            turnState: turnState,
+            pinnedAccount: configuration.pinnedAccount
+        )
+    }
+
+    /// Writes the client's answer for what the failover loop settled on.
+    private func answer(
+        _ result: FailoverLoop.Result,
+        loop: inout FailoverLoop,
         wantsStream: Bool,
         writer: consuming ResponseWriter,
         headers: HTTPFields,
         logger: Logger
-    ) async throws -> RelayOutcome? {
+    ) async throws {
         var fields = headers
-        fields[Self.accountHeader] = account.id.shortID
-        fields[Self.attemptsHeader] = String(attempts)
+        fields[Self.attemptsHeader] = String(loop.attempts)
         switch result {
-        case .ready(let stream):
+        case .committed(let stream, let account):
+            fields[Self.accountHeader] = account.id.shortID
             fields.append(contentsOf: UpstreamHeaders.response(from: stream.headers))
             let outcome =
                 wantsStream
                 ? try await StreamRelay.relay(stream, to: writer, headers: fields, logger: logger)
                 : try await StreamRelay.aggregate(stream, to: writer, headers: fields, logger: logger)
-            logger.debug(
+            loop.committedStreamEnded(outcome)
+            logger.info(
                 "request served",
                 metadata: [
+                    "rotor.account": "\(account.id.shortID)", "rotor.attempts": "\(loop.attempts)",
                     "rotor.status": "\(outcome.status)", "rotor.bytes": "\(outcome.bytes)",
                     "rotor.first-event-ms": "\(stream.timeToFirstEvent.milliseconds)",
                     "rotor.terminal": "\(outcome.terminalEvent ?? "none")",
                 ]
             )
-            return outcome
-        case .failed(let failure):
-            try await UpstreamFailureAnswer.write(
-                failure,
-                wantsStream: wantsStream,
-                to: writer,
-                headers: fields,
-                logger: logger
-            )
-            return nil
+        case .upstreamFailure(let failure, let account):
+            if let account { fields[Self.accountHeader] = account.id.shortID }
+            try await UpstreamFailureAnswer.write(failure, wantsStream: wantsStream, to: writer, headers: fields,
+                                                  logger: logger)
+        case .answer(let answer):
+            for field in answer.headers where field.name != "content-type" {
+                if let name = HTTPField.Name(field.name) { fields[name] = field.value }
+            }
+            try await writer.writeComplete(status: HTTPResponse.Status(code: answer.status),
+                                           contentType: "application/json", headers: fields, body: answer.body)
         }
     }
 }

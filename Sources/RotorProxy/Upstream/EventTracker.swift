@@ -1,16 +1,19 @@
 import RotorCore
 
-/// Follows a stream's events: the response id, the terminal event, and the completed or failed event.
+/// Follows a stream's events: the response id, the terminal event, the completed or failed event, and the last
+/// `codex.rate_limits` event.
 struct EventTracker {
     private(set) var responseID: String?
     private(set) var terminalType: String?
     private(set) var completed: ServerSentEvent?
     private(set) var failed: ServerSentEvent?
+    private(set) var rateLimits: ServerSentEvent?
 
     mutating func observe(_ events: [ServerSentEvent]) {
         for event in events where !event.isKeepAlive {
             let type = event.type
             if responseID == nil { responseID = Self.responseID(in: event) }
+            if type == "codex.rate_limits" { rateLimits = event }
             if let type, StreamRelay.terminalTypes.contains(type) {
                 terminalType = type
                 if type == "response.completed" { completed = event }

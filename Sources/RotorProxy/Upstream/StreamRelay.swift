@@ -16,6 +16,8 @@ public struct RelayOutcome: Sendable {
     public var completedEvent: ServerSentEvent?
     /// The `response.failed` (or `error`) event that ended the stream after the commit, if one did.
     public var failedEvent: ServerSentEvent?
+    /// The last `codex.rate_limits` event, for the account's usage snapshot.
+    public var rateLimitsEvent: ServerSentEvent?
     /// Why the stream was cut, when it was.
     public var interruption: UpstreamReadFailure?
 
@@ -86,6 +88,7 @@ public enum StreamRelay {
         outcome.terminalEvent = tracker.terminalType
         outcome.completedEvent = tracker.completed
         outcome.failedEvent = tracker.failed
+        outcome.rateLimitsEvent = tracker.rateLimits
         return outcome
     }
 
@@ -117,7 +120,8 @@ public enum StreamRelay {
             bytes: 0,
             terminalEvent: tracker.terminalType,
             completedEvent: tracker.completed,
-            failedEvent: tracker.failed
+            failedEvent: tracker.failed,
+            rateLimitsEvent: tracker.rateLimits
         )
         switch aggregator.result() {
         case .completed(let body):

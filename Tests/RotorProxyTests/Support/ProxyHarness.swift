@@ -5,11 +5,13 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import RotorAuth
 import RotorCore
 import RotorProxy
 import Synchronization
 
-/// Accounts kept in memory, so proxy tests need no database.
+/// Accounts kept in memory, so proxy tests need no database; what routing learns is not kept (the failover tests
+/// use the real store).
 struct FakeAccounts: AccountSource {
     var list: [Account]
     var tokens: [AccountID: AccountCredentials]
@@ -17,6 +19,23 @@ struct FakeAccounts: AccountSource {
     func accounts() throws -> [Account] { list }
 
     func credentials(for id: AccountID) throws -> AccountCredentials? { tokens[id] }
+
+    func usableCredentials(for id: AccountID, rejectedAccessToken: String?, now: Date) async throws -> AccountCredentials {
+        guard let credentials = tokens[id] else { throw TokenRefreshError.needsLogin(reason: "no tokens") }
+        return credentials
+    }
+
+    func apply(_ effects: [RequestRouting.Effect], now: Date) throws {}
+
+    /// Every turn state counts as minted by the first account (so a test's echoed turn state is forwarded to it);
+    /// conversations are unbound.
+    func boundAccount(forConversation key: String, now: Date) throws -> AccountID? {
+        key.hasPrefix("turn-state:") ? list.first?.id : nil
+    }
+
+    func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration) throws {}
+
+    func recordDecisions(_ records: [DecisionRecord]) throws {}
 
     /// One ready account `acct-A` with access token `at-A`.
     static var one: FakeAccounts { FakeAccounts.make(["A"]) }

@@ -1,0 +1,161 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import RotorAuth
+import RotorCore
+import RotorProxy
+import RotorStore
+import Synchronization
+
+/// A state directory with a real store holding accounts `A`, `B`, … (chatgpt id `acct-X`, access token `at-X-0`,
+/// refresh token `rt-X-0`), removed when the test ends.
+struct RotationWorld: Sendable {
+    let directory: StateDirectory
+    let store: AccountStore
+    let ids: [String: AccountID]
+
+    static func with<T: Sendable>(_ names: [String], _ body: (RotationWorld) async throws -> T) async throws -> T {
+        let url = FileManager.default.temporaryDirectory.appending(path: "rotor-rotation-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let directory = StateDirectory(url: url)
+        let store = try AccountStore(directory: directory)
+        var ids: [String: AccountID] = [:]
+        for name in names {
+            let login = AccountLogin(
+                email: "\(name.lowercased())@example.com",
+                chatgptAccountID: "acct-\(name)",
+                plan: "plus",
+                credentials: AccountCredentials(
+                    idToken: "id-\(name)", accessToken: "at-\(name)-0", refreshToken: "rt-\(name)-0"),
+                accessTokenExpiresAt: Date().addingTimeInterval(3600)
+            )
+            switch try store.saveLogin(login) {
+            case .added(let account), .updated(let account): ids[name] = account.id
+            }
+        }
+        return try await body(RotationWorld(directory: directory, store: store, ids: ids))
+    }
+
+    func id(_ name: String) -> AccountID { ids[name]! }
+
+    func account(_ name: String) throws -> Account { try store.account(id(name))! }
+
+    /// Makes `names` recently used, in order (the last one most recently), so that selection, which prefers the
+    /// least recently used account, tries the accounts not named first.
+    func markRecentlyUsed(_ names: String...) throws {
+        for (index, name) in names.enumerated() {
+            try store.recordSuccess(for: id(name), at: Date().addingTimeInterval(Double(index - names.count)))
+        }
+    }
+}
+
+/// Runs the proxy over `world`'s store (with real token refresh at `upstream`'s `/oauth/token`).
+func withStoreProxy<T: Sendable>(
+    world: RotationWorld,
+    upstream: FakeUpstream,
+    configure: (inout ProxyConfiguration) -> Void = { _ in },
+    _ body: (ProxyUnderTest) async throws -> T
+) async throws -> T {
+    var configuration = ProxyConfiguration(secret: ProxySecret.generate(), upstreamURL: upstream.baseURL)
+    configuration.timeouts = UpstreamTimeouts(connect: .seconds(5), header: .seconds(10), idle: .seconds(10))
+    configuration.issuer = OAuthIssuer(url: URL(string: "http://127.0.0.1:\(upstream.port)")!)
+    configuration.maxWait = .zero
+    configure(&configuration)
+    var logger = Logger(label: "rotor-test")
+    logger.logLevel = .critical
+    let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    let secret = configuration.secret
+    do {
+        let result = try await withRotationProxy(
+            configuration, store: world.store, directory: world.directory, logger: logger
+        ) { endpoint in
+            try await body(ProxyUnderTest(endpoint: endpoint, secret: secret, client: client))
+        }
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// A fake token endpoint that enforces single-use refresh tokens: each refresh token works once and yields the next
+/// generation (`rt-X-1`, `at-X-1`, …); reusing one revokes the account's login for good.
+final class TokenEndpoint: Sendable {
+    private struct State {
+        var current: [String: Int] = [:]  // account name → current generation
+        var revoked: Set<String> = []
+        var calls = 0
+    }
+
+    private let state = Mutex(State())
+
+    var calls: Int { state.withLock { $0.calls } }
+
+    /// Answers `POST /oauth/token`.
+    func answer(_ request: RecordedRequest) -> Response {
+        struct Grant: Decodable { var refresh_token: String }
+        guard let grant = try? JSONDecoder().decode(Grant.self, from: Data(request.body)) else {
+            return Self.json(.badRequest, #"{"error":"invalid_request"}"#)
+        }
+        let parts = grant.refresh_token.split(separator: "-")  // rt-X-N
+        guard parts.count == 3, let generation = Int(parts[2]) else {
+            return Self.json(.badRequest, #"{"error":"invalid_grant"}"#)
+        }
+        let name = String(parts[1])
+        return state.withLock { state in
+            state.calls += 1
+            if state.revoked.contains(name) {
+                return Self.json(.unauthorized, #"{"error":{"code":"refresh_token_invalidated"}}"#)
+            }
+            let current = state.current[name, default: 0]
+            guard generation == current else {
+                state.revoked.insert(name)
+                return Self.json(.unauthorized, #"{"error":{"code":"refresh_token_reused"}}"#)
+            }
+            state.current[name] = current + 1
+            let next = current + 1
+            return Self.json(.ok, #"{"access_token":"at-\#(name)-\#(next)","refresh_token":"rt-\#(name)-\#(next)"}"#)
+        }
+    }
+
+    /// Revokes `name`'s login (its next refresh is refused).
+    func revoke(_ name: String) {
+        state.withLock { _ = $0.revoked.insert(name) }
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension RecordedRequest {
+    /// The account the request was sent on (`chatgpt-account-id` without `acct-`).
+    var accountName: String? {
+        header("chatgpt-account-id").map { String($0.dropFirst("acct-".count)) }
+    }
+
+    /// The bearer token the request carried.
+    var bearer: String? {
+        header("authorization").map { String($0.dropFirst("Bearer ".count)) }
+    }
+}
+
+/// A create-response body for conversation `conversation` (none when `nil`).
+func responsesBody(conversation: String? = "conv-1", input: String = "[]") -> String {
+    let key = conversation.map { #","prompt_cache_key":"\#($0)""# } ?? ""
+    return #"{"model":"gpt-test","input":\#(input),"stream":true,"store":false,"include":["reasoning.encrypted_content"]\#(key)}"#
+}
+
+/// A usage-limit 429 resetting at `resetsAt`.
+func usageLimitResponse(resetsAt: Int) -> Response {
+    TokenEndpoint.json(
+        .tooManyRequests,
+        #"{"error":{"type":"usage_limit_reached","message":"You've hit your usage limit.","plan_type":"plus","resets_at":\#(resetsAt)}}"#
+    )
+}
