@@ -91,11 +91,7 @@ struct FailoverTests {
     @Test func unauthorizedRefreshesAndRetries() async throws {
         let tokens = TokenEndpoint()
         try await RotationWorld.with(["A"]) { world in
-            try await FakeUpstream.run(handler: { request in
-                if request.path == "/oauth/token" { return tokens.answer(request) }
-                return request.bearer == "at-A-0"
-                    ? TokenEndpoint.json(.unauthorized, #"{"error":{"message":"expired"}}"#) : SSE.response(SSE.okStream)
-            }) { upstream in
+            try await FakeUpstream.run(handler: tokens.rejectingFirstAccessToken) { upstream in
                 try await withStoreProxy(world: world, upstream: upstream) { proxy in
                     let answer = try await proxy.send(proxy.request(body: responsesBody()))
                     #expect(answer.status == 200)
@@ -111,11 +107,7 @@ struct FailoverTests {
     @Test func concurrentUnauthorizedShareOneRefresh() async throws {
         let tokens = TokenEndpoint()
         try await RotationWorld.with(["A"]) { world in
-            try await FakeUpstream.run(handler: { request in
-                if request.path == "/oauth/token" { return tokens.answer(request) }
-                return request.bearer == "at-A-0"
-                    ? TokenEndpoint.json(.unauthorized, #"{"error":{"message":"expired"}}"#) : SSE.response(SSE.okStream)
-            }) { upstream in
+            try await FakeUpstream.run(handler: tokens.rejectingFirstAccessToken) { upstream in
                 try await withStoreProxy(world: world, upstream: upstream) { proxy in
                     let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                         for index in 0..<8 {

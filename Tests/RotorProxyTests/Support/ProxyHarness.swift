@@ -98,14 +98,21 @@ func withProxy<T: Sendable>(
     var configuration = ProxyConfiguration(secret: ProxySecret.generate(), upstreamURL: upstreamURL)
     configuration.timeouts = UpstreamTimeouts(connect: .seconds(5), header: .seconds(10), idle: .seconds(10))
     configure(&configuration)
+    return try await withTestClient { logger, client in
+        try await withRotationProxy(configuration, accounts: accounts, logger: logger) { endpoint in
+            try await body(ProxyUnderTest(endpoint: endpoint, secret: configuration.secret, client: client))
+        }
+    }
+}
+
+/// Runs `body` with a quiet logger for the proxy and an HTTP client for the test, shut down afterwards whatever
+/// happens.
+func withTestClient<T: Sendable>(_ body: (Logger, HTTPClient) async throws -> T) async throws -> T {
     var logger = Logger(label: "rotor-test")
     logger.logLevel = .critical
     let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-    let secret = configuration.secret
     do {
-        let result = try await withRotationProxy(configuration, accounts: accounts, logger: logger) { endpoint in
-            try await body(ProxyUnderTest(endpoint: endpoint, secret: secret, client: client))
-        }
+        let result = try await body(logger, client)
         try await client.shutdown()
         return result
     } catch {

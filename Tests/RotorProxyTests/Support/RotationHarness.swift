@@ -65,21 +65,10 @@ func withStoreProxy<T: Sendable>(
     configuration.issuer = OAuthIssuer(url: URL(string: "http://127.0.0.1:\(upstream.port)")!)
     configuration.maxWait = .zero
     configure(&configuration)
-    var logger = Logger(label: "rotor-test")
-    logger.logLevel = .critical
-    let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-    let secret = configuration.secret
-    do {
-        let result = try await withRotationProxy(
-            configuration, store: world.store, directory: world.directory, logger: logger
-        ) { endpoint in
-            try await body(ProxyUnderTest(endpoint: endpoint, secret: secret, client: client))
+    return try await withTestClient { logger, client in
+        try await withRotationProxy(configuration, store: world.store, directory: world.directory, logger: logger) {
+            try await body(ProxyUnderTest(endpoint: $0, secret: configuration.secret, client: client))
         }
-        try await client.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        throw error
     }
 }
 
@@ -120,6 +109,15 @@ final class TokenEndpoint: Sendable {
             state.current[name] = current + 1
             let next = current + 1
             return Self.json(.ok, #"{"access_token":"at-\#(name)-\#(next)","refresh_token":"rt-\#(name)-\#(next)"}"#)
+        }
+    }
+
+    /// A fake upstream that refuses `at-A-0` with a 401, serves every other token, and refreshes at `/oauth/token`.
+    var rejectingFirstAccessToken: FakeUpstream.Handler {
+        { request in
+            if request.path == "/oauth/token" { return self.answer(request) }
+            return request.bearer == "at-A-0"
+                ? Self.json(.unauthorized, #"{"error":{"message":"expired"}}"#) : SSE.response(SSE.okStream)
         }
     }
 
