@@ -52,15 +52,18 @@ public struct StateDirectory: Sendable, Hashable {
     /// - Throws: ``StoreError`` (`stateDirectoryNotWritable`) when any of them cannot be created or written.
     public func prepare() throws {
         for directory in [url, logsDirectory, locksDirectory] {
-            try Self.makePrivateDirectory(directory, root: url)
+            try Self.makePrivateDirectory(directory, root: url, createParents: true)
         }
     }
 
-    private static func makePrivateDirectory(_ directory: URL, root: URL) throws {
+    /// Creates `directory` 0700 (or tightens it). When its parent is missing, creates the parents once and tries
+    /// again without creating them: a file system that reports a missing parent after the parent was made (procfs,
+    /// a read-only mount) is an error, not an endless retry.
+    private static func makePrivateDirectory(_ directory: URL, root: URL, createParents: Bool) throws {
         let path = directory.path(percentEncoded: false)
         if mkdir(path, 0o700) != 0 {
             let error = errno
-            guard error == EEXIST || error == ENOENT else {
+            guard error == EEXIST || (error == ENOENT && createParents) else {
                 throw StoreError.stateDirectoryNotWritable(root, reason: Self.describe(error))
             }
             if error == ENOENT {
@@ -73,7 +76,7 @@ public struct StateDirectory: Sendable, Hashable {
                 } catch {
                     throw StoreError.stateDirectoryNotWritable(root, reason: "cannot create its parent directory")
                 }
-                return try makePrivateDirectory(directory, root: root)
+                return try makePrivateDirectory(directory, root: root, createParents: false)
             }
         }
         var status = stat()

@@ -54,6 +54,17 @@ struct StateDirectoryTests {
         }
     }
 
+    /// A directory whose existing parent refuses new entries (procfs answers ENOENT) fails with one error instead
+    /// of retrying the parent forever.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self"), "needs procfs"))
+    func prepareFailsWhereTheParentRefusesEntries() throws {
+        let error = #expect(throws: StoreError.self) {
+            try StateDirectory(url: URL(fileURLWithPath: "/proc/rotor-state")).prepare()
+        }
+        #expect(error?.code == .stateDirectoryNotWritable)
+        #expect(error?.description.contains("/proc/rotor-state") == true)
+    }
+
     /// Private files are created 0600 whatever the requested flags, and an existing loose file is tightened.
     @Test func openPrivateFile() throws {
         let temporary = try TemporaryDirectory()
