@@ -12,9 +12,9 @@ struct Rotor: AsyncParsableCommand {
         abstract: "Run the Codex CLI across several ChatGPT accounts, switching accounts when one hits its limit.",
         discussion: """
             Examples:
-              rotor accounts import            Import the login of the Codex CLI (~/.codex/auth.json).
-              rotor accounts add               Log in another ChatGPT account in the browser.
-              rotor run -- codex               Run Codex through the rotation proxy.
+              rotor accounts import    Import the Codex CLI's login (~/.codex/auth.json).
+              rotor accounts add       Log in another ChatGPT account in the browser.
+              rotor run -- codex       Run Codex through the rotation proxy.
             """,
         version: RotorVersion.current,
         subcommands: [Run.self, Accounts.self, Proxy.self]

@@ -135,6 +135,22 @@ struct AccountsCommandTests {
         #expect(help.stdout.contains("rotor accounts \(command)"))
     }
 
+    /// `rotor --help`, `rotor accounts --help` and `rotor proxy --help` show examples too, each on one line of at
+    /// most 80 columns (the width help is wrapped to without a terminal).
+    @Test(arguments: [[], ["accounts"], ["proxy"]])
+    func groupAndProxyHelpHaveExamples(command: [String]) throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        let help = try RotorExecutable.run(command + ["--help"], environment: home.environment)
+        #expect(help.status == 0)
+        let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let examples = try #require(lines.firstIndex(of: "Examples:"), "\(help.stdout)")
+        let rows = lines[(examples + 1)...].prefix { $0.hasPrefix("  rotor ") }
+        #expect(rows.count >= 3, "\(help.stdout)")
+        #expect(rows.allSatisfy { $0.hasPrefix("  rotor \((command + [""])[0])") && $0.count <= 80 })
+        #expect(lines[examples + 1 + rows.count].isEmpty, "an example wrapped: \(help.stdout)")
+    }
+
     /// `rotor --version` prints a version and exits 0.
     @Test func version() throws {
         let home = try RotorHome()

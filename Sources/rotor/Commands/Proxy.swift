@@ -10,6 +10,7 @@ import Glibc
 #endif
 
 extension Rotor {
+    /// `rotor proxy`: the rotation proxy on its own, in the foreground, for scripts and SDKs.
     struct Proxy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the rotation proxy in the foreground until Ctrl-C or SIGTERM.",
@@ -18,6 +19,11 @@ extension Rotor {
                 one JSON object {"url", "port", "secret_file"}. Clients send 'Authorization: Bearer <secret>' \
                 (or 'x-api-key: <secret>') to the base URL, e.g. the openai SDK with base_url=<url> and \
                 api_key=<secret>. Logs go to stderr and to <state dir>/logs/rotor.log.
+
+                Examples:
+                  rotor proxy                  Listen on a free port of 127.0.0.1.
+                  rotor proxy --port 8787      Listen on a fixed port.
+                  rotor proxy --json           Print {"url","port","secret_file"} for scripts.
                 """
         )
 
