@@ -54,6 +54,20 @@ struct AccountsAddCommandTests {
         #expect(result.stderrLines.last.map(String.init) == expected)
     }
 
+    /// An issuer that refuses connections is reported at once as unreachable (69, "connection refused"), not
+    /// retried silently until the request's time limit.
+    @Test func refusedIssuerIsReportedAtOnce() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        var environment = home.environment
+        environment["ROTOR_AUTH_ISSUER"] = "http://127.0.0.1:9"
+        let result = try RotorExecutable.run(["accounts", "add", "--device"], environment: environment)
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.stderrLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("rotor: cannot reach the login server http://127.0.0.1:9"))
+        #expect(result.stderr.contains("connection refused"), "\(result.stderr)")
+    }
+
     /// A malformed `ROTOR_LOGIN_TIMEOUT` or `ROTOR_AUTH_ISSUER` stops the command with one line and exit 78.
     @Test(arguments: [("ROTOR_LOGIN_TIMEOUT", "soon"), ("ROTOR_AUTH_ISSUER", "ftp://example.com")])
     func badEnvironmentIsAConfigurationError(_ name: String, _ value: String) throws {

@@ -38,24 +38,23 @@ extension Rotor.Accounts {
             let console = TerminalLoginConsole()
             var rng = SystemRandomNumberGenerator()
 
-            let tokens: LoginTokens
-            switch method {
-            case .browser:
-                tokens = try await BrowserLogin(
-                    issuer: issuer,
-                    httpClient: .shared,
-                    logger: logger,
-                    settings: settings,
-                    opener: BrowserOpener.fromEnvironment(environment)
-                ).run(console: console, input: StandardInputLines(), using: &rng)
-            case .noBrowser:
-                tokens = try await PasteLogin(issuer: issuer, httpClient: .shared, logger: logger, settings: settings)
-                    .run(console: console, input: StandardInputLines(), using: &rng)
-            case .device:
-                tokens = try await DeviceCodeLogin(
-                    issuer: issuer, httpClient: .shared, logger: logger, settings: settings
-                )
-                .run(console: console, now: Date(), using: &rng)
+            let tokens = try await HTTPClient.withHTTPClient(configuration: .oauth) { client in
+                switch method {
+                case .browser:
+                    try await BrowserLogin(
+                        issuer: issuer,
+                        httpClient: client,
+                        logger: logger,
+                        settings: settings,
+                        opener: BrowserOpener.fromEnvironment(environment)
+                    ).run(console: console, input: StandardInputLines(), using: &rng)
+                case .noBrowser:
+                    try await PasteLogin(issuer: issuer, httpClient: client, logger: logger, settings: settings)
+                        .run(console: console, input: StandardInputLines(), using: &rng)
+                case .device:
+                    try await DeviceCodeLogin(issuer: issuer, httpClient: client, logger: logger, settings: settings)
+                        .run(console: console, now: Date(), using: &rng)
+                }
             }
             let outcome = try LoginCompletion.save(tokens, label: label, in: store, now: Date())
             print(Import.report(outcome))
