@@ -181,7 +181,32 @@ struct FailoverTests {
         }
     }
 
-    /// A 429 learned by one proxy steers the very next request of another proxy on the same store.
+    /// Four proxies, each over its own store of one state directory (as four `rotor proxy` processes are), are
+    /// refused the same access token at once: exactly one refresh call, and every request is served.
+    @Test func unauthorizedAcrossSeparateStoresSharesOneRefresh() async throws {
+        let tokens = TokenEndpoint()
+        try await RotationWorld.with(["A"]) { world in
+            let worlds = try [world] + (1..<4).map { _ in try world.reopened() }
+            try await FakeUpstream.run(handler: tokens.rejectingFirstAccessToken) { upstream in
+                try await withStoreProxies(worlds: worlds[...], upstream: upstream) { proxies in
+                    let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                        for (index, proxy) in proxies.enumerated() {
+                            group.addTask {
+                                try await proxy.send(proxy.request(body: responsesBody(conversation: "c\(index)"))).status
+                            }
+                        }
+                        return try await group.reduce(into: []) { $0.append($1) }
+                    }
+                    #expect(statuses == Array(repeating: 200, count: 4))
+                }
+                #expect(tokens.calls == 1)
+                #expect(try world.account("A").status == .ready)
+            }
+        }
+    }
+
+    /// A 429 learned by one proxy steers the very next request of another proxy with its own store of the same
+    /// state directory (as another `rotor` process has).
     @Test func cooldownIsSharedBetweenProxies() async throws {
         let resetsAt = Int(Date().timeIntervalSince1970) + 3600
         try await RotationWorld.with(["A", "B"]) { world in
@@ -190,7 +215,7 @@ struct FailoverTests {
                 request.accountName == "A" ? usageLimitResponse(resetsAt: resetsAt) : SSE.response(SSE.okStream)
             }) { upstream in
                 try await withStoreProxy(world: world, upstream: upstream) { first in
-                    try await withStoreProxy(world: world, upstream: upstream) { second in
+                    try await withStoreProxy(world: world.reopened(), upstream: upstream) { second in
                         let status5 = try await first.send(first.request(body: responsesBody(conversation: "x"))).status
                         #expect(status5 == 200)
                         #expect(upstream.log.all.map(\.accountName) == ["A", "B"])

@@ -42,6 +42,12 @@ struct RotationWorld: Sendable {
 
     func id(_ name: String) -> AccountID { ids[name]! }
 
+    /// The same state directory opened by a store of its own (its own connections, its own lock descriptors), as
+    /// another rotor process opens it.
+    func reopened() throws -> RotationWorld {
+        RotationWorld(directory: directory, store: try AccountStore(directory: directory), ids: ids)
+    }
+
     func account(_ name: String) throws -> Account { try store.account(id(name))! }
 
     /// Makes `names` recently used, in order (the last one most recently), so that selection, which prefers the
@@ -69,6 +75,19 @@ func withStoreProxy<T: Sendable>(
         try await withRotationProxy(configuration, store: world.store, directory: world.directory, logger: logger) {
             try await body(ProxyUnderTest(endpoint: $0, secret: configuration.secret, client: client))
         }
+    }
+}
+
+/// Runs one proxy per world (the first world's proxy outermost) and `body` with all of them.
+func withStoreProxies<T: Sendable>(
+    worlds: ArraySlice<RotationWorld>,
+    upstream: FakeUpstream,
+    running: [ProxyUnderTest] = [],
+    _ body: ([ProxyUnderTest]) async throws -> T
+) async throws -> T {
+    guard let world = worlds.first else { return try await body(running) }
+    return try await withStoreProxy(world: world, upstream: upstream) { proxy in
+        try await withStoreProxies(worlds: worlds.dropFirst(), upstream: upstream, running: running + [proxy], body)
     }
 }
 
