@@ -228,6 +228,37 @@ struct FailoverTests {
         }
     }
 
+    /// A request echoing `x-codex-turn-state` stays on the account that minted it even when another account is
+    /// preferred; once the minter is limited, the request fails over without the header (design-notes §5).
+    @Test func turnStateStaysOnItsMinterAndIsDroppedOnFailover() async throws {
+        let turnState = HTTPField.Name("x-codex-turn-state")!
+        try await RotationWorld.with(["A", "B"]) { world in
+            try world.markRecentlyUsed("B")
+            try await FakeUpstream.run(handler: { request in
+                SSE.response(SSE.okStream, headers: [turnState: "ts-\(request.accountName ?? "?")"])
+            }) { upstream in
+                try await withStoreProxy(world: world, upstream: upstream) { proxy in
+                    let minted = try await proxy.send(proxy.request(body: responsesBody(conversation: nil)))
+                    #expect(minted.headers["x-codex-turn-state"].first == "ts-A")
+                    // A served last, so B is now the least recently used: only the turn state keeps the turn on A.
+                    let echo = [("x-codex-turn-state", "ts-A")]
+                    let sameTurn = try await proxy.send(proxy.request(body: responsesBody(conversation: nil), headers: echo))
+                    #expect(sameTurn.headers["x-rotor-account"].first == world.id("A").shortID)
+                    try world.store.recordCooldown(
+                        Cooldown(until: Date().addingTimeInterval(3600), reason: .usageLimit),
+                        consecutiveFailures: 1, for: world.id("A"), now: Date()
+                    )
+                    let movedTurn = try await proxy.send(proxy.request(body: responsesBody(conversation: nil), headers: echo))
+                    #expect(movedTurn.status == 200)
+                    #expect(movedTurn.headers["x-rotor-account"].first == world.id("B").shortID)
+                }
+                let requests = upstream.log.all
+                #expect(requests.map(\.accountName) == ["A", "A", "B"])
+                #expect(requests.map { $0.header("x-codex-turn-state") } == [nil, "ts-A", nil])
+            }
+        }
+    }
+
     /// A stream that breaks after bytes reached the client is ended with an error event and never replayed.
     @Test func streamDroppedAfterCommitIsNotReplayed() async throws {
         try await RotationWorld.with(["A", "B"]) { world in
