@@ -33,9 +33,12 @@ public struct StoreError: UserFacingError, Hashable {
 
     /// The state directory (or one of its subdirectories) cannot be created or written.
     public static func stateDirectoryNotWritable(_ directory: URL, reason: String) -> StoreError {
-        StoreError(
+        var path = directory.path(percentEncoded: false)
+        // A directory URL's path ends in "/"; show the path as the user wrote it in ROTOR_HOME.
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return StoreError(
             code: .stateDirectoryNotWritable,
-            description: "cannot use the state directory \(directory.path(percentEncoded: false)) (\(reason)); "
+            description: "cannot use the state directory \(path) (\(reason)); "
                 + "make it writable or point ROTOR_HOME at a directory you own"
         )
     }

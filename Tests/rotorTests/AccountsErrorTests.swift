@@ -67,7 +67,8 @@ struct AccountsErrorTests {
         var environment = home.environment
         environment["ROTOR_HOME"] = file + "/rotor"
         let result = try RotorExecutable.run(["accounts", "list"], environment: environment)
-        expectFailure(result, status: 73, containing: "ROTOR_HOME")
+        let line = expectFailure(result, status: 73, containing: "ROTOR_HOME")
+        #expect(line.contains("state directory \(file)/rotor ("), "\(line)")
     }
 
     /// Selectors: unknown 67, ambiguous 67 listing the matches; a taken label 65; reset without target 64.
