@@ -94,7 +94,8 @@ struct RunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: workspace.home.rotorHome.path))
     }
 
-    /// A file that exists but cannot be executed is refused with 126, like a shell.
+    /// A file that exists but cannot be executed is refused with 126, like a shell: one without the execute bit
+    /// (found by the lookup), and one the kernel refuses to exec (the shim reports the exec failure to rotor).
     @Test func refusesCommandThatCannotBeExecuted() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
@@ -105,6 +106,14 @@ struct RunCommandTests {
         #expect(result.stderrLines == [
             "rotor: cannot run \(notExecutable): not an executable file; check its permissions (chmod +x) or the path"
         ])
+        let notAProgram = try workspace.script("garbage", "")
+        try Data([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]).write(to: URL(fileURLWithPath: notAProgram))
+        let refused = try workspace.run(["--", notAProgram])
+        #expect(refused.status == 126)
+        #expect(refused.stderrLines == [
+            "rotor: cannot run \(notAProgram): Exec format error; check that it is a program for this system"
+        ])
+        #expect(refused.stdout.isEmpty)
     }
 
     /// When the proxy cannot start (here: its upstream setting is unusable), rotor refuses; the tool never runs.
