@@ -10,6 +10,7 @@ struct CommandError: UserFacingError, Hashable {
         case importRefused = "import-refused"
         case confirmationRequired = "confirmation-required"
         case notConfirmed = "not-confirmed"
+        case needsLogin = "needs-login"
     }
 
     let code: Code
@@ -21,7 +22,7 @@ struct CommandError: UserFacingError, Hashable {
         case .filePermissionDenied: ExitStatusCode.noPermission
         case .importRefused: ExitStatusCode.dataError
         case .confirmationRequired: ExitStatusCode.usage
-        case .notConfirmed: ExitStatusCode.failure
+        case .notConfirmed, .needsLogin: ExitStatusCode.failure
         }
     }
 
@@ -55,6 +56,15 @@ struct CommandError: UserFacingError, Hashable {
             code: .confirmationRequired,
             description: "refusing to remove \(account.label) (\(account.id.shortID)) without confirmation: "
                 + "stdin is not a terminal; pass --yes"
+        )
+    }
+
+    /// `accounts enable` on an account whose login stopped working: only a new login fixes that.
+    static func needsLogin(_ account: Account, reason: String) -> CommandError {
+        CommandError(
+            code: .needsLogin,
+            description: "\(account.label) (\(account.id.shortID)) needs a new login (\(reason)), which enabling "
+                + "does not fix; log it in again with `rotor accounts add` (see runbooks/account-needs-login.md)"
         )
     }
 

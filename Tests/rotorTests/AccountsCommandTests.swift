@@ -1,4 +1,6 @@
 import Foundation
+import RotorCore
+import RotorStore
 import Testing
 
 /// `rotor accounts …` run as a user would: the built executable, a fresh ROTOR_HOME, stdout, stderr, exit code.
@@ -89,6 +91,25 @@ struct AccountsCommandTests {
         #expect(removed.status == 0)
         #expect(removed.stdout == "Removed b@x.io (\(id.prefix(8)))\n")
         #expect(try listJSON(home).map { $0["label"] as? String } == ["work"])
+    }
+
+    /// `enable` puts a disabled account back, but refuses one that needs a new login (1), saying how to log it in,
+    /// and leaves it `needs-login`.
+    @Test func enableRefusesAnAccountThatNeedsLogin() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        _ = try home.rotor("accounts", "import", home.writeAuthFile(AuthFile.login(email: "a@x.io")))
+        let id = try #require(try listJSON(home).first?["id"] as? String)
+        try AccountStore(directory: StateDirectory(url: home.rotorHome))
+            .setStatus(.needsLogin(reason: "refresh_token_reused"), for: #require(AccountID(id)))
+
+        let refused = try home.rotor("accounts", "enable", "a@x.io")
+        #expect(refused.status == 1)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderrLines.count == 1)
+        #expect(refused.stderr.hasPrefix("rotor: a@x.io (\(id.prefix(8))) needs a new login (refresh_token_reused)"))
+        #expect(refused.stderr.contains("rotor accounts add"))
+        #expect(try listJSON(home).first?["state"] as? String == "needs-login")
     }
 
     /// Without a terminal and without --yes, remove refuses (64) and removes nothing.

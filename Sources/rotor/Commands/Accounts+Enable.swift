@@ -10,7 +10,7 @@ extension Rotor.Accounts {
             abstract: "Put an account back into rotation.",
             discussion: """
                 The account becomes ready (a cooldown still applies; `rotor accounts reset` clears it). An account \
-                that needs login is fixed by logging in again, not by enabling it.
+                that needs login is refused: log it in again with `rotor accounts add` instead.
 
                 Examples:
                   rotor accounts enable work     Use the account labelled "work" again.
@@ -23,6 +23,9 @@ extension Rotor.Accounts {
         func run() throws {
             let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
             let account = try AccountSelector(selector).match(in: store.accounts())
+            if case .needsLogin(let reason) = account.status {
+                throw CommandError.needsLogin(account, reason: reason)
+            }
             try store.setStatus(.ready, for: account.id)
             print("Enabled \(account.label) (\(account.id.shortID))")
         }
