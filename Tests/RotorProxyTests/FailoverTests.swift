@@ -87,6 +87,27 @@ struct FailoverTests {
         }
     }
 
+    /// When every account is out but one returns within `ROTOR_MAX_WAIT`, the proxy holds the request until then
+    /// and serves it on that account instead of answering 429.
+    @Test func poolDryWaitsForANearReturn() async throws {
+        try await RotationWorld.with(["A"]) { world in
+            let returnsAt = Date().addingTimeInterval(1)
+            try world.store.recordCooldown(
+                Cooldown(until: returnsAt, reason: .rateLimit), consecutiveFailures: 1, for: world.id("A"), now: Date()
+            )
+            try await FakeUpstream.run(handler: { _ in SSE.response(SSE.okStream) }) { upstream in
+                try await withStoreProxy(world: world, upstream: upstream, configure: { $0.maxWait = .seconds(10) }) {
+                    proxy in
+                    let answer = try await proxy.send(proxy.request(body: responsesBody()))
+                    #expect(answer.status == 200)
+                    #expect(answer.headers["x-rotor-account"].first == world.id("A").shortID)
+                    #expect(Date() >= returnsAt)
+                }
+                #expect(upstream.log.all.map(\.accountName) == ["A"])
+            }
+        }
+    }
+
     /// A 401 refreshes the token once and retries the same account with the new one.
     @Test func unauthorizedRefreshesAndRetries() async throws {
         let tokens = TokenEndpoint()
