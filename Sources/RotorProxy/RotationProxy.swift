@@ -35,8 +35,13 @@ public func withRotationProxy<T: Sendable>(
             logger: logger
         )
         let source = StoreAccountSource(store: store, refresher: refresher)
-        return try await RotationProxy(configuration: configuration, accounts: source, client: client, logger: logger)
-            .run(body)
+        let renewal = TokenRenewalLoop(store: store, refresher: refresher, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await renewal.run() }
+            defer { tasks.cancelAll() }
+            return try await RotationProxy(configuration: configuration, accounts: source, client: client, logger: logger)
+                .run(body)
+        }
     }
 }
 
