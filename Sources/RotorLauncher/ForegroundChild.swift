@@ -2,7 +2,8 @@
 ///
 /// While the child runs, this process ignores SIGINT and SIGQUIT (the terminal delivers them to the child, which
 /// shares its process group) and relays SIGTERM and SIGHUP to decide, by ``SignalForwarding``, whether to pass
-/// them on. SIGWINCH is left alone (its default is to be ignored) and never passed on.
+/// them on (a kernel hang-up too when this process leads its session). SIGWINCH is left alone (its default is to be
+/// ignored) and never passed on.
 public enum ForegroundChild {
     /// What happened while waiting for the child.
     enum Event: Sendable {
@@ -29,7 +30,8 @@ public enum ForegroundChild {
 
     /// Waits for `child`, passing on the signals ``SignalForwarding`` selects.
     static func supervise(_ child: ChildProcess, signals relay: SignalRelay) async -> ExitStatus {
-        await withTaskGroup(of: Event.self) { group in
+        let role = SessionRole.current
+        return await withTaskGroup(of: Event.self) { group in
             group.addTask { .childExited(await child.wait()) }
             group.addTask { await relay.next().map(Event.signal) ?? .relayEnded }
             while let event = await group.next() {
@@ -38,7 +40,7 @@ public enum ForegroundChild {
                     group.cancelAll()
                     return status
                 case .signal(let received):
-                    for signal in SignalForwarding.signalsToSend(for: received) {
+                    for signal in SignalForwarding.signalsToSend(for: received, role: role) {
                         child.send(signal)
                     }
                     group.addTask { await relay.next().map(Event.signal) ?? .relayEnded }

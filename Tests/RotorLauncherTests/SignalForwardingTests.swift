@@ -16,8 +16,22 @@ import Testing
         (ReceivedSignal(signal: .windowChange, origin: .process), []),
         (ReceivedSignal(signal: .windowChange, origin: .kernel), []),
     ])
-    func forwardingDecision(received: ReceivedSignal, expected: [UnixSignal]) {
-        #expect(SignalForwarding.signalsToSend(for: received) == expected)
+    func forwardingDecisionUnderAShell(received: ReceivedSignal, expected: [UnixSignal]) {
+        #expect(SignalForwarding.signalsToSend(for: received, role: .member) == expected)
+    }
+
+    /// When rotor leads its session (started by tmux, ssh or setsid), a terminal hang-up reaches rotor alone, so it
+    /// is passed on too; everything else is decided as under a shell.
+    @Test(arguments: [
+        (ReceivedSignal(signal: .hangUp, origin: .kernel), [UnixSignal.hangUp, .continue]),
+        (ReceivedSignal(signal: .hangUp, origin: .process), [.hangUp, .continue]),
+        (ReceivedSignal(signal: .terminate, origin: .process), [.terminate, .continue]),
+        (ReceivedSignal(signal: .terminate, origin: .kernel), []),
+        (ReceivedSignal(signal: .interrupt, origin: .kernel), []),
+        (ReceivedSignal(signal: .windowChange, origin: .kernel), []),
+    ])
+    func forwardingDecisionAsSessionLeader(received: ReceivedSignal, expected: [UnixSignal]) {
+        #expect(SignalForwarding.signalsToSend(for: received, role: .leader) == expected)
     }
 
     /// SIGINT and SIGQUIT are ignored while the child runs; SIGWINCH is neither relayed nor ignored (its default

@@ -15,11 +15,17 @@ final class BackgroundRotor {
     private let exits: AsyncStream<Int32>
     private var buffered: [UInt8] = []
 
-    /// Starts `rotor arguments…` with exactly `environment`, stdin from /dev/null and stderr to `stderrPath`.
-    init(_ arguments: [String], environment: [String: String], stderrPath: String) throws {
+    /// Starts `rotor arguments…` (or `executable arguments…`) with exactly `environment`, stdin from /dev/null and
+    /// stderr to `stderrPath`.
+    init(
+        _ arguments: [String],
+        environment: [String: String],
+        stderrPath: String,
+        executable: URL = RotorExecutable.url
+    ) throws {
         let (exits, continuation) = AsyncStream<Int32>.makeStream()
         self.exits = exits
-        process.executableURL = RotorExecutable.url
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
@@ -122,5 +128,16 @@ struct ProcessStat {
     static func hasEnded(_ processID: pid_t) -> Bool {
         guard let stat = ProcessStat(processID: processID) else { return true }
         return stat.state == "Z" || stat.state == "X"
+    }
+
+    /// Waits until `processID` has ended, up to ``BackgroundRotor/timeout``. It is not this process's child, so
+    /// there is nothing to wait on: this polls /proc every 10 ms, a bounded number of times.
+    static func awaitEnd(_ processID: pid_t) async throws -> Bool {
+        let attempts = Int(BackgroundRotor.timeout.components.seconds) * 100
+        for _ in 0..<attempts {
+            if hasEnded(processID) { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return hasEnded(processID)
     }
 }

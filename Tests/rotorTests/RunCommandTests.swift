@@ -248,4 +248,26 @@ struct RunCommandTests {
         let stderr = try String(contentsOfFile: workspace.path("stderr"), encoding: .utf8)
         #expect(stderr.isEmpty)
     }
+
+    /// When rotor leads its session (here `script` runs it on a terminal of its own, as tmux or ssh would), a
+    /// terminal hang-up reaches rotor alone: rotor passes it on, so the child ends instead of waiting for a
+    /// hang-up that would only come after rotor exits.
+    @Test func terminalHangUpReachesTheChildWhenRotorLeadsTheSession() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let command = "exec '\(RotorExecutable.url.path)' run -- /bin/sh -c 'echo \"pids $PPID $$\"; exec sleep 60'"
+        let terminal = try BackgroundRotor(
+            ["-qfec", command, "/dev/null"], environment: workspace.home.environment,
+            stderrPath: workspace.path("stderr"), executable: URL(fileURLWithPath: "/usr/bin/script")
+        )
+        let pids = try terminal.readLine().trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+        try #require(pids.count == 3 && pids[0] == "pids", "\(pids)")
+        let rotor = try #require(pid_t(pids[1]))
+        let child = try #require(pid_t(pids[2]))
+        defer { if !ProcessStat.hasEnded(child) { kill(child, SIGKILL) } }
+        #expect(getsid(rotor) == rotor, "rotor leads its session")
+        #expect(kill(terminal.processID, SIGKILL) == 0)  // the terminal's master side closes: a hang-up
+        #expect(try await ProcessStat.awaitEnd(child))
+        #expect(try await ProcessStat.awaitEnd(rotor))
+    }
 }
