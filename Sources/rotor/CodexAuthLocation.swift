@@ -20,12 +20,23 @@ struct CodexAuthLocation: Hashable {
         return CodexAuthLocation(path: URL(fileURLWithPath: home).appending(path: ".codex/auth.json").path)
     }
 
+    /// The largest file read: an auth.json is a few kilobytes.
+    static let maximumBytes = 1 << 20
+
     /// The file's bytes. Opened read-only; the file is never modified.
+    ///
+    /// Only a regular file of at most ``maximumBytes`` is read, so that a device (`/dev/zero`) or a FIFO cannot
+    /// hang the command (`O_NONBLOCK` keeps the open of a FIFO from waiting for a writer).
     /// - Throws: ``CommandError``: missing (66), permission denied (77), unreadable (66).
     func bytes() throws -> Data {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw failure(errno) }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw CommandError.fileUnreadable(path, reason: "not a regular file")
+        }
         var contents = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -36,6 +47,9 @@ struct CodexAuthLocation: Hashable {
                 throw failure(errno)
             }
             contents.append(contentsOf: buffer[..<count])
+            guard contents.count <= Self.maximumBytes else {
+                throw CommandError.fileUnreadable(path, reason: "larger than 1 MiB, so not a Codex auth.json")
+            }
         }
     }
 

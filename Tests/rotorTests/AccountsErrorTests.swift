@@ -41,6 +41,19 @@ struct AccountsErrorTests {
         #expect(try listJSON(home).isEmpty)
     }
 
+    /// Something that is not a regular file, or is far too large for an auth.json, is refused at once (66), so a
+    /// device (`/dev/zero` would be read forever) or a FIFO (it would wait for a writer) cannot hang the command.
+    /// (`/dev/null` stands for the devices: a regression makes it fail as invalid JSON rather than hang the test.)
+    @Test func importRefusesDevicesAndHugeFiles() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        let huge = try home.writeAuthFile(String(repeating: " ", count: 2 << 20), name: "huge.json")
+        for (path, reason) in [("/dev/null", "not a regular file"), (huge, "larger than")] {
+            let line = expectFailure(try home.rotor("accounts", "import", path), status: 66, containing: reason)
+            #expect(line.contains(path))
+        }
+    }
+
     /// A file the user may not read is refused with 77 (root reads everything, so only checked for other users).
     @Test(.enabled(if: getuid() != 0))
     func importRefusesUnreadableFile() throws {
