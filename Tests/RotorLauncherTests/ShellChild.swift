@@ -1,3 +1,4 @@
+import Foundation
 import RotorLauncher
 import Testing
 
@@ -61,16 +62,10 @@ enum ShellChild {
 
     /// The contents of a small text file.
     static func read(_ path: String) throws -> String {
-        guard let file = fopen(path, "r") else {
-            throw TestFailure("cannot open \(path): errno \(errno)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TestFailure("cannot open \(path)")
         }
-        defer { fclose(file) }
-        var text = ""
-        var buffer = [CChar](repeating: 0, count: 4096)
-        while fgets(&buffer, Int32(buffer.count), file) != nil {
-            text += String(cString: buffer)
-        }
-        return text
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Writes `text` to a file created with `mode`.

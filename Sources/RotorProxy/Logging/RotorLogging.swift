@@ -20,9 +20,20 @@ public enum RotorLogging {
     }
 
     /// The log level from `ROTOR_LOG_LEVEL` (`trace` … `critical`), else `info`.
-    public static func level(from environment: [String: String]) -> Logger.Level {
-        environment["ROTOR_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    ///
+    /// - Throws: ``ProxyConfigurationError`` for any other value, like every other `ROTOR_*` variable.
+    public static func level(from environment: [String: String]) throws(ProxyConfigurationError) -> Logger.Level {
+        guard let value = environment["ROTOR_LOG_LEVEL"], !value.isEmpty else { return .info }
+        guard let level = Logger.Level(rawValue: value.lowercased()) else {
+            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .invalid(variable: "ROTOR_LOG_LEVEL", value: value, expected: "one of \(names)")
+        }
+        return level
     }
+
+    /// A log file larger than this at start-up is moved to `rotor.log.1` (replacing the previous one), so the logs
+    /// of a long-lived machine stay bounded at about twice this size.
+    public static let rotationSize = 16 << 20
 
     /// The log file: `<state dir>/logs/rotor.log`.
     public static func logFile(in directory: StateDirectory) -> URL {
@@ -37,10 +48,21 @@ public enum RotorLogging {
         destination: Destination,
         level: Logger.Level
     ) throws {
+        rotateIfLarge(logFile(in: directory))
         let fd = try StateDirectory.openPrivateFile(at: logFile(in: directory), flags: O_WRONLY | O_APPEND)
         var outputs = [LogOutput(descriptor: fd)]
         if destination == .standardErrorAndFile { outputs.append(.standardError) }
         let chosen = outputs
         LoggingSystem.bootstrap { label in RotorLogHandler(label: label, level: level, outputs: chosen) }
+    }
+
+    /// Moves `file` to `<file>.1` when it exceeds ``rotationSize``. A rename is atomic, so concurrent rotor processes
+    /// at worst rotate twice; a process still writing to the old file keeps writing to `.1`, which loses nothing.
+    static func rotateIfLarge(_ file: URL, limit: Int = rotationSize) {
+        let path = file.path(percentEncoded: false)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+            size > limit
+        else { return }
+        _ = rename(path, path + ".1")
     }
 }

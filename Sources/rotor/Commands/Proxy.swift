@@ -55,7 +55,7 @@ extension Rotor {
             try RotorLogging.bootstrap(
                 directory: directory,
                 destination: .standardErrorAndFile,
-                level: RotorLogging.level(from: environment)
+                level: try RotorLogging.level(from: environment)
             )
             let secretPath = secretFile ?? directory.proxySecretURL.path
             var configuration = try ProxyConfiguration.fromEnvironment(

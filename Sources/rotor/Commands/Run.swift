@@ -22,10 +22,10 @@ extension Rotor {
                 OPENAI_BASE_URL and OPENAI_API_KEY.
 
                 Examples:
-                  rotor run -- codex                       Codex, rotating across your accounts.
-                  rotor run codex exec "fix the tests"     Arguments after the command are the command's.
-                  rotor run --account work -- codex        Only the account "work", no rotation.
-                  rotor run -- python3 agent.py            An OpenAI SDK script (openai-env profile).
+                  rotor run -- codex                    Codex, rotating across your accounts.
+                  rotor run codex exec "fix the tests"  Everything after codex goes to codex.
+                  rotor run --account work -- codex     Only the account "work", no rotation.
+                  rotor run -- python3 agent.py         An SDK script (openai-env profile).
                 """
         )
 
@@ -99,7 +99,7 @@ extension Rotor {
             try RotorLogging.bootstrap(
                 directory: directory,
                 destination: .fileOnly,
-                level: RotorLogging.level(from: environment)
+                level: try RotorLogging.level(from: environment)
             )
             var configuration = try ProxyConfiguration.fromEnvironment(environment, secret: .generate())
             configuration.pinnedAccount = pinnedAccount
