@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-# "…or try again at 9:04 AM." (same local day) or "…or try again at Nov 24th, 2026 9:04 AM." (another day).
-RETRY_AT = re.compile(r"try again at (?:[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th), \d{4} )?(\d{1,2}:\d\d [AP]M)")
+# "…or try again at 9:04 AM." (same local day) or "…or try again at Nov 24th, 2026 9:04 AM." (another day); without
+# a known plan Codex says "You've hit your usage limit. Try again at 9:04 AM."
+RETRY_AT = re.compile(r"[Tt]ry again at (?:[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th), \d{4} )?(\d{1,2}:\d\d [AP]M)")
 
 
 def retry_time_shown(output: str) -> str | None:

@@ -125,6 +125,7 @@ class FakeBackend:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._turn_states: dict[str, str] = {}  # turn-state value -> account name that minted it
+        self._first_request_answer: Answer | None = None
 
     # Set-up
 
@@ -144,6 +145,12 @@ class FakeBackend:
         with self._lock:
             self.accounts[name] = account
         return account
+
+    def answer_first_request(self, answer: Answer) -> None:
+        """The first create-response request, whichever account rotor picks for it, gets `answer`, and so does
+        every later request to that account (so tests need not know rotor's choice among equal accounts)."""
+        with self._lock:
+            self._first_request_answer = answer
 
     def expire_access_token(self, name: str) -> None:
         """Makes the backend reject the account's current access token (401) until it is refreshed."""
@@ -277,6 +284,9 @@ class FakeBackend:
 
     def _pop_answer(self, account: FakeAccount) -> Answer:
         with self._lock:
+            if self._first_request_answer is not None:
+                account.script, account.default = [], self._first_request_answer
+                self._first_request_answer = None
             return account.answer_next()
 
     def _record(self, log: list[LoggedRequest], **fields: Any) -> None:

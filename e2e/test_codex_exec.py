@@ -10,7 +10,7 @@ from pathlib import Path
 from codex_text import clock_time_utc, retry_time_shown
 from fake_backend import Answer, FakeBackend
 from tls_ca import TestCertificateAuthority
-from workspace import Workspace
+from workspace import CODEX_EXEC, CODEX_TIMEOUT, Workspace
 
 PROMPT = "say hi"
 
@@ -61,13 +61,12 @@ def test_pinned_account_serves_every_request_and_gets_its_own_limit(
     backend.add_account("A")
     backend.add_account("B", script=[Answer(), Answer("usage_limit", resets_at=resets_at)])
     workspace.import_accounts("A", "B")
-    pinned = ["run", "--account", "b@example.com", "--", str(workspace.codex_bin),
-              "exec", "--skip-git-repo-check", "--disable", "unbounded_connection_retries"]
+    pinned = ["run", "--account", "b@example.com", "--", str(workspace.codex_bin), *CODEX_EXEC]
 
-    result = workspace.rotor(*pinned, PROMPT, timeout=120)
+    result = workspace.rotor(*pinned, PROMPT, timeout=CODEX_TIMEOUT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Hello from account B."
-    limited = workspace.rotor(*pinned, PROMPT, timeout=120)
+    limited = workspace.rotor(*pinned, PROMPT, timeout=CODEX_TIMEOUT)
 
     assert limited.returncode == 1
     assert retry_time_shown(limited.stderr) == clock_time_utc(resets_at), limited.stderr

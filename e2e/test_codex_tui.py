@@ -11,7 +11,7 @@ import pytest
 
 from fake_backend import FakeBackend
 from tmux_session import TmuxSession
-from workspace import Workspace, children_of, pid_alive, wait_until
+from workspace import Workspace, children_of, pid_alive, processes_holding, wait_until
 
 UI_TIMEOUT = 60
 ANSWER_TIMEOUT = 60
@@ -39,6 +39,7 @@ def test_codex_tui_through_rotor(workspace: Workspace, backend: FakeBackend, tui
     workspace.import_accounts("A")
 
     rotor_pid = tui.start([str(workspace.rotor_bin), "run", "--", str(workspace.codex_bin)])
+    terminal = tui.pane_format("#{pane_tty}")
     started: list[int] = [rotor_pid]
     try:
         tui.wait_for_text("OpenAI Codex", timeout=UI_TIMEOUT)
@@ -60,8 +61,10 @@ def test_codex_tui_through_rotor(workspace: Workspace, backend: FakeBackend, tui
             tui.press("C-c")
         else:
             tui.submit("/quit", timeout=10)
-        status = tui.wait_for_exit(timeout=EXIT_TIMEOUT)
-
+        try:
+            status = tui.wait_for_exit(timeout=EXIT_TIMEOUT)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\nstill holding the terminal: {processes_holding(terminal)}") from None
         assert status == 0, tui.screen()
         wait_until(lambda: not any(pid_alive(pid) for pid in started), timeout=10,
                    message=f"every process of the run ({started}) to be gone")

@@ -4,6 +4,7 @@ its exit status can be read."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import time
@@ -74,21 +75,46 @@ class TmuxSession:
         try:
             return wait_until(showing, timeout=timeout, interval=0.2, message=repr(text))
         except AssertionError as error:
-            raise AssertionError(f"{error}; the screen shows:\n{self.screen()}") from None
+            state = self.pane_format("dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal} "
+                                     "pid=#{pane_pid}")
+            raise AssertionError(f"{error} ({state}); the screen shows:\n{self.screen()}") from None
 
     def wait_for_exit(self, *, timeout: float) -> int:
         """Waits (bounded) for the pane's process to exit; returns its exit status (128+N for signal N)."""
-        def reaped() -> tuple[str, str] | None:
-            # The pane reads as dead at the terminal's EOF, possibly before tmux reaped the process and knows how
-            # it ended: wait for the status or the signal too.
+        pid = int(self.pane_format("#{pane_pid}"))
+
+        def exit_status() -> tuple[int] | None:
             dead, status, signal_number = self.pane_format(
                 "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}").split(":")
-            return (status, signal_number) if dead == "1" and (status or signal_number) else None
+            if dead == "1" and status:
+                return (int(status),)
+            if dead == "1" and signal_number:
+                return (128 + int(signal_number),)
+            # tmux 3.3 here sometimes leaves the exited pane process unreaped (a zombie, with or without rotor in
+            # between) and so never learns its status; the kernel still reports it in /proc/PID/stat.
+            zombie_status = exit_status_of_zombie(pid)
+            return (zombie_status,) if zombie_status is not None else None
 
-        status, signal_number = wait_until(reaped, timeout=timeout, interval=0.2,
-                                           message="the program in the pane to exit")
-        return int(status) if status else 128 + int(signal_number)
+        try:
+            (status,) = wait_until(exit_status, timeout=timeout, interval=0.2,
+                                   message="the program in the pane to exit")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the screen shows:\n{self.screen()}") from None
+        return status
 
     def close(self) -> None:
         """Kills this session's private tmux server."""
         self._tmux_command("kill-server")
+
+
+def exit_status_of_zombie(pid: int) -> int | None:
+    """The exit status (128+N for signal N) of a process that exited but was not reaped yet, else None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # fields[0] is field 3 of proc(5), the state
+    if fields[0] != "Z" or len(fields) < 50:
+        return None
+    wait_status = int(fields[49])  # field 52, exit_code, in waitpid(2) form
+    return os.waitstatus_to_exitcode(wait_status) if os.WIFEXITED(wait_status) else 128 + os.WTERMSIG(wait_status)

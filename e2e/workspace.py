@@ -190,6 +190,19 @@ def pid_alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def processes_holding(path: str) -> dict[int, str]:
+    """PID -> command line of every process with an open descriptor on `path` (e.g. a terminal)."""
+    found: dict[int, str] = {}
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd) == path for fd in fd_dir.iterdir()):
+                pid = int(fd_dir.parent.name)
+                found[pid] = (fd_dir.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (FileNotFoundError, ProcessLookupError, PermissionError, NotADirectoryError):
+            continue
+    return found
+
+
 def children_of(pid: int) -> list[int]:
     """The direct children of a process (Linux /proc)."""
     result: list[int] = []
