@@ -68,6 +68,7 @@ def test_codex_tui_through_rotor(workspace: Workspace, backend: FakeBackend, tui
         assert status == 0, tui.screen()
         wait_until(lambda: not any(pid_alive(pid) for pid in started), timeout=10,
                    message=f"every process of the run ({started}) to be gone")
+        assert processes_holding(terminal) == {}, "nothing the run started (even a grandchild) keeps the terminal"
     finally:
         for pid in started:  # only processes this test started, by PID
             if pid_alive(pid):
