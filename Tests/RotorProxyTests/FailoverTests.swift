@@ -130,14 +130,7 @@ struct FailoverTests {
         try await RotationWorld.with(["A"]) { world in
             try await FakeUpstream.run(handler: tokens.rejectingFirstAccessToken) { upstream in
                 try await withStoreProxy(world: world, upstream: upstream) { proxy in
-                    let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                        for index in 0..<8 {
-                            group.addTask {
-                                try await proxy.send(proxy.request(body: responsesBody(conversation: "c\(index)"))).status
-                            }
-                        }
-                        return try await group.reduce(into: []) { $0.append($1) }
-                    }
+                    let statuses = try await sendConcurrently(through: Array(repeating: proxy, count: 8))
                     #expect(statuses == Array(repeating: 200, count: 8))
                 }
                 #expect(tokens.calls == 1)
@@ -210,14 +203,7 @@ struct FailoverTests {
             let worlds = try [world] + (1..<4).map { _ in try world.reopened() }
             try await FakeUpstream.run(handler: tokens.rejectingFirstAccessToken) { upstream in
                 try await withStoreProxies(worlds: worlds[...], upstream: upstream) { proxies in
-                    let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                        for (index, proxy) in proxies.enumerated() {
-                            group.addTask {
-                                try await proxy.send(proxy.request(body: responsesBody(conversation: "c\(index)"))).status
-                            }
-                        }
-                        return try await group.reduce(into: []) { $0.append($1) }
-                    }
+                    let statuses = try await sendConcurrently(through: proxies)
                     #expect(statuses == Array(repeating: 200, count: 4))
                 }
                 #expect(tokens.calls == 1)

@@ -176,3 +176,15 @@ func usageLimitResponse(resetsAt: Int) -> Response {
         #"{"error":{"type":"usage_limit_reached","message":"You've hit your usage limit.","plan_type":"plus","resets_at":\#(resetsAt)}}"#
     )
 }
+
+/// Sends one request through each of `proxies` at once (conversation `c<index>`) and returns the statuses.
+func sendConcurrently(through proxies: [ProxyUnderTest]) async throws -> [Int] {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        for (index, proxy) in proxies.enumerated() {
+            group.addTask {
+                try await proxy.send(proxy.request(body: responsesBody(conversation: "c\(index)"))).status
+            }
+        }
+        return try await group.reduce(into: []) { $0.append($1) }
+    }
+}
