@@ -44,13 +44,23 @@ public struct AccountStore: Sendable {
             // In WAL mode NORMAL never corrupts the database; a power cut may only lose the last transactions.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        // Opening and migrating happen under a cross-process lock: a fresh database's first open switches it to WAL
+        // (an exclusive lock SQLite may refuse at once, without waiting, while another process opens it too), and
+        // GRDB's migrator reads the applied migrations before it takes the write lock, so two processes opening a
+        // fresh database at once would both run the first migration. Once open, processes share it freely.
+        let lock = try FileLock.acquire(
+            directory.locksDirectory.appending(path: "schema.lock"),
+            timeout: configuration.busyTimeout,
+            database: url
+        )
+        defer { lock.release() }
         let pool = try Self.translatingErrors(database: url, busyTimeout: configuration.busyTimeout) {
             try DatabasePool(path: url.path(percentEncoded: false), configuration: grdbConfiguration)
         }
         self.writer = pool
         self.databaseURL = url
         self.configuration = configuration
-        try migrate(schemaLock: directory.locksDirectory.appending(path: "schema.lock"))
+        try migrate()
     }
 
     /// A private store in memory, for tests.
@@ -65,7 +75,7 @@ public struct AccountStore: Sendable {
             try DatabaseQueue()
         }
         let store = AccountStore(writer: queue, databaseURL: url, configuration: configuration)
-        try store.migrate(schemaLock: nil)
+        try store.migrate()
         return store
     }
 
@@ -75,25 +85,15 @@ public struct AccountStore: Sendable {
         self.configuration = configuration
     }
 
-    /// Refuses a database from a newer rotor; applies pending migrations under a cross-process lock.
-    ///
-    /// GRDB's migrator reads the applied migrations before it takes the write lock, so two processes opening a
-    /// fresh database at once would both run the first migration; `schemaLock` (a `flock`) serializes them.
-    private func migrate(schemaLock: URL?) throws {
+    /// Refuses a database from a newer rotor; applies pending migrations. Callers sharing a database file hold the
+    /// schema lock (see `init(directory:configuration:)`).
+    private func migrate() throws {
         let migrator = Schema.migrator
-        let (superseded, completed) = try read { db in
-            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
-        }
-        guard !superseded else { throw StoreError.databaseFromNewerRotor(databaseURL) }
-        guard !completed else { return }
-        let lock = try schemaLock.map {
-            try FileLock.acquire($0, timeout: configuration.busyTimeout, database: databaseURL)
-        }
-        defer { lock?.release() }
         try translatingErrors {
             guard try !writer.read(migrator.hasBeenSuperseded) else {
                 throw StoreError.databaseFromNewerRotor(databaseURL)
             }
+            guard try !writer.read(migrator.hasCompletedMigrations) else { return }
             try migrator.migrate(writer)
         }
     }

@@ -13,11 +13,11 @@ struct ConcurrentProcessesTests {
             for index in 1...5 {
                 let email = "\(worker)\(index)@x.io"
                 let path = try home.writeAuthFile(AuthFile.login(email: email), name: "\(worker)\(index).json")
-                lines.append("\"$ROTOR\" accounts import '\(path)' >/dev/null 2>&1")
+                lines.append("\"$ROTOR\" accounts import '\(path)' >/dev/null")
                 lines.append("\"$ROTOR\" accounts list --json >/dev/null")
             }
             let shared = try home.writeAuthFile(AuthFile.login(email: "shared@x.io"), name: "shared-\(worker).json")
-            lines.append("\"$ROTOR\" accounts import '\(shared)' >/dev/null 2>&1")
+            lines.append("\"$ROTOR\" accounts import '\(shared)' >/dev/null")
             scripts.append(lines.joined(separator: "\n"))
         }
         var shellEnvironment = home.environment
