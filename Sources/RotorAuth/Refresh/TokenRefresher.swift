@@ -21,7 +21,7 @@ public struct TokenRefresher: Sendable {
     }
 
     /// Access tokens expiring within this span are refreshed ahead of time.
-    public static let refreshMargin = Duration.seconds(5 * 60)
+    public static let refreshMargin = Duration.seconds(TokenRenewal.margin)
 
     let store: AccountStore
     let directory: StateDirectory
@@ -157,8 +157,7 @@ public struct TokenRefresher: Sendable {
         case .unauthorized(let rejected):
             return stored.credentials.accessToken == rejected ? .refresh : .useStored
         case .nearExpiry, nil:
-            guard let expiresAt = stored.expiresAt else { return .useStored }
-            return expiresAt <= now.adding(refreshMargin) ? .refresh : .useStored
+            return TokenRenewal.isDue(expiresAt: stored.expiresAt, now: now) ? .refresh : .useStored
         }
     }
 

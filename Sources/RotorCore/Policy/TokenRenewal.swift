@@ -14,10 +14,16 @@ public enum TokenRenewal {
     /// (ready, cooling included); never one that needs a login or is disabled, and never one whose expiry is unknown.
     public static func due(in accounts: [Account], now: Date) -> [AccountID] {
         accounts.compactMap { account in
-            guard case .ready = account.status, let expiry = account.accessTokenExpiresAt,
-                expiry.timeIntervalSince(now) <= margin
-            else { return nil }
+            guard case .ready = account.status, isDue(expiresAt: account.accessTokenExpiresAt, now: now) else {
+                return nil
+            }
             return account.id
         }
+    }
+
+    /// Whether an access token expiring at `expiresAt` is due for a refresh at `now`; an unknown expiry never is.
+    public static func isDue(expiresAt: Date?, now: Date) -> Bool {
+        guard let expiresAt else { return false }
+        return expiresAt.timeIntervalSince(now) <= margin
     }
 }
