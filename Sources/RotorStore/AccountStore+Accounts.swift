@@ -95,10 +95,14 @@ extension AccountStore {
     /// - Throws: ``StoreError`` `account-not-found` if it is not stored.
     public func setStatus(_ status: AccountStatus, for id: AccountID) throws {
         try write { db in
-            try Self.updateExisting(id, db) { record in
-                record.status = status.name
-                record.statusReason = status.reason
-            }
+            try Self.setStatus(status, for: id, in: db)
+        }
+    }
+
+    static func setStatus(_ status: AccountStatus, for id: AccountID, in db: Database) throws {
+        try updateExisting(id, db) { record in
+            record.status = status.name
+            record.statusReason = status.reason
         }
     }
 

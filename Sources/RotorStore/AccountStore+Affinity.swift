@@ -21,20 +21,22 @@ extension AccountStore {
     /// bindings. Removing the account removes its bindings.
     /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
     public func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration) throws {
-        try write { db in
-            guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
-            try db.execute(
-                sql: "DELETE FROM conversation_affinity WHERE expires_at <= ?",
-                arguments: [now.timeIntervalSince1970]
-            )
-            try db.execute(
-                sql: """
-                    INSERT INTO conversation_affinity (conversation_key, account_id, expires_at) VALUES (?, ?, ?)
-                    ON CONFLICT (conversation_key) DO UPDATE SET
-                        account_id = excluded.account_id, expires_at = excluded.expires_at
-                    """,
-                arguments: [key, id.rawValue, now.addingTimeInterval(ttl.timeInterval).timeIntervalSince1970]
-            )
-        }
+        try write { db in try Self.bindConversation(key, to: id, now: now, ttl: ttl, in: db) }
+    }
+
+    static func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration, in db: Database) throws {
+        guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
+        try db.execute(
+            sql: "DELETE FROM conversation_affinity WHERE expires_at <= ?",
+            arguments: [now.timeIntervalSince1970]
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO conversation_affinity (conversation_key, account_id, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (conversation_key) DO UPDATE SET
+                    account_id = excluded.account_id, expires_at = excluded.expires_at
+                """,
+            arguments: [key, id.rawValue, now.addingTimeInterval(ttl.timeInterval).timeIntervalSince1970]
+        )
     }
 }

@@ -56,33 +56,48 @@ extension AccountStore {
         now: Date
     ) throws -> Cooldown {
         try write { db in
-            let record = try Self.updateExisting(id, db) { record in
-                record.cooldown = Cooldown.merging(existing: record.cooldown, new: cooldown, now: now)
-                record.consecutiveFailures = max(0, consecutiveFailures)
-            }
-            return record.cooldown ?? cooldown
+            try Self.recordCooldown(cooldown, consecutiveFailures: consecutiveFailures, for: id, now: now, in: db)
         }
+    }
+
+    @discardableResult
+    static func recordCooldown(
+        _ cooldown: Cooldown,
+        consecutiveFailures: Int,
+        for id: AccountID,
+        now: Date,
+        in db: Database
+    ) throws -> Cooldown {
+        let record = try updateExisting(id, db) { record in
+            record.cooldown = Cooldown.merging(existing: record.cooldown, new: cooldown, now: now)
+            record.consecutiveFailures = max(0, consecutiveFailures)
+        }
+        return record.cooldown ?? cooldown
     }
 
     /// Records a request served by the account: consecutive failures back to 0, `last_used_at = at`.
     /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
     public func recordSuccess(for id: AccountID, at date: Date) throws {
-        try write { db in
-            try Self.updateExisting(id, db) { record in
-                record.consecutiveFailures = 0
-                record.lastUsedAt = date
-            }
+        try write { db in try Self.recordSuccess(for: id, at: date, in: db) }
+    }
+
+    static func recordSuccess(for id: AccountID, at date: Date, in db: Database) throws {
+        try updateExisting(id, db) { record in
+            record.consecutiveFailures = 0
+            record.lastUsedAt = date
         }
     }
 
     /// Stores the account's latest usage windows, unless a newer snapshot is already stored.
     /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
     public func recordUsage(_ snapshot: UsageSnapshot, for id: AccountID) throws {
-        try write { db in
-            guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
-            let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue)
-            if let stored, stored.observedAt > snapshot.observedAt { return }
-            try UsageSnapshotRecord(snapshot, for: id).save(db)
-        }
+        try write { db in try Self.recordUsage(snapshot, for: id, in: db) }
+    }
+
+    static func recordUsage(_ snapshot: UsageSnapshot, for id: AccountID, in db: Database) throws {
+        guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
+        let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue)
+        if let stored, stored.observedAt > snapshot.observedAt { return }
+        try UsageSnapshotRecord(snapshot, for: id).save(db)
     }
 }

@@ -23,20 +23,7 @@ struct StoreAccountSource: AccountSource {
     }
 
     func apply(_ effects: [RequestRouting.Effect], now: Date) throws {
-        for effect in effects {
-            switch effect {
-            case .cooldown(let id, let cooldown, let failures):
-                try store.recordCooldown(cooldown, consecutiveFailures: failures, for: id, now: now)
-            case .status(let id, let status):
-                try store.setStatus(status, for: id)
-            case .success(let id, let at):
-                try store.recordSuccess(for: id, at: at)
-            case .usage(let id, let snapshot):
-                try store.recordUsage(snapshot, for: id)
-            case .bind(let key, let id):
-                try store.bindConversation(key, to: id, now: now, ttl: ConversationAffinity.timeToLive)
-            }
-        }
+        try store.apply(effects, now: now, conversationTTL: ConversationAffinity.timeToLive)
     }
 
     func boundAccount(forConversation key: String, now: Date) throws -> AccountID? {
