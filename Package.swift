@@ -121,6 +121,7 @@ let package = Package(
             name: "RotorAuthTests",
             dependencies: [
                 "RotorAuth", "RotorStore", "RotorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

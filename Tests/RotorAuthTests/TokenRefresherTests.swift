@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import Foundation
+import GRDB
 import Logging
 import RotorCore
-import RotorStore
 import Synchronization
 import Testing
 
 @testable import RotorAuth
+@testable import RotorStore
 
 #if canImport(Glibc)
 import Glibc
@@ -243,6 +244,54 @@ struct TokenRefresherTests {
             }
             #expect(result == elsewhere)
             #expect(fake.refreshCount == 0)
+        }
+    }
+
+    /// Once the issuer has rotated the refresh token, a store that is busy past its timeout does not drop the new
+    /// tokens: the refresher keeps the lock and retries the write until it succeeds, and the request gets them.
+    @Test func refreshedTokensSurviveABusyStore() async throws {
+        let fixture = try makeFixture()
+        let busyStore = try AccountStore(
+            directory: fixture.directory, configuration: .init(busyTimeout: .milliseconds(50)))
+        let fake = FakeIssuer()
+        fake.register(refreshToken: "rt-0", identity: identity)
+        // Another process holds the database's write lock until the refresher has failed to write once.
+        let blocker = try AccountStore(directory: fixture.directory)
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        Thread {
+            try? blocker.write { db in
+                try db.execute(sql: "UPDATE account SET label = label")
+                holding.signal()
+                _ = release.wait(timeout: .now() + 20)
+            }
+        }.start()
+        holding.wait()
+        defer { release.signal() }
+        let (logger, messages) = LogMessages.logger()
+        try await fake.run { issuer in
+            let refresher = TokenRefresher(
+                store: busyStore, directory: fixture.directory, issuer: issuer, httpClient: .shared, logger: logger)
+            let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
+            let refreshed = try await Bounded.wait("the refreshed credentials") {
+                try await withThrowingTaskGroup(of: AccountCredentials?.self) { group in
+                    group.addTask { try await refresher.credentials(for: fixture.id, trigger: trigger, now: now) }
+                    group.addTask {
+                        for await (_, message) in messages where message.hasPrefix("cannot store refreshed tokens") {
+                            release.signal()
+                            break
+                        }
+                        return nil
+                    }
+                    var result: AccountCredentials?
+                    for try await value in group where value != nil { result = value }
+                    return result
+                }
+            }
+            #expect(refreshed?.refreshToken == "rt-acct-A-1")
+            #expect(refreshed?.accessToken == FakeIssuer.accessToken(for: identity, serial: 1))
+            #expect(try fixture.store.credentials(for: fixture.id)?.refreshToken == "rt-acct-A-1")
+            #expect(fake.refreshCount == 1)
         }
     }
 }

@@ -52,13 +52,14 @@ enum AuthFile {
         email: String,
         accountID: String = "acct-0001",
         plan: String = "plus",
-        refreshToken: String = "rt-SECRET-1"
+        refreshToken: String = "rt-SECRET-1",
+        accessTokenExpiry: Int = 2_000_000_000
     ) -> String {
         let idToken = jwt([
             "email": email,
             "https://api.openai.com/auth": ["chatgpt_account_id": accountID, "chatgpt_plan_type": plan],
         ])
-        let accessToken = jwt(["exp": 2_000_000_000, "https://api.openai.com/auth": ["chatgpt_account_id": accountID]])
+        let accessToken = self.accessToken(accountID: accountID, expiry: accessTokenExpiry)
         return json([
             "OPENAI_API_KEY": NSNull(),
             "tokens": [
@@ -67,6 +68,11 @@ enum AuthFile {
             ],
             "last_refresh": "2025-05-01T12:34:56.123456789Z",
         ])
+    }
+
+    /// An access token of `accountID` that expires at `expiry` (unix seconds).
+    static func accessToken(accountID: String = "acct-0001", expiry: Int) -> String {
+        jwt(["exp": expiry, "https://api.openai.com/auth": ["chatgpt_account_id": accountID]])
     }
 
     static let apiKeyOnly = json(["OPENAI_API_KEY": "sk-test-key"])
