@@ -30,20 +30,6 @@ extension AccountStore {
         }
     }
 
-    /// Replaces an account's tokens after a refresh.
-    /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
-    public func storeRefreshedCredentials(
-        _ credentials: AccountCredentials,
-        accessTokenExpiresAt: Date?,
-        for id: AccountID
-    ) throws {
-        try write { db in
-            try Self.updateExisting(id, db) { record in
-                record.setCredentials(credentials, accessTokenExpiresAt: accessTokenExpiresAt)
-            }
-        }
-    }
-
     /// Records a cooldown, merged with any stored one in the same transaction (``Cooldown/merging(existing:new:now:)``:
     /// a later stored deadline is never shortened), and the account's consecutive failures.
     /// - Returns: The cooldown that stands.

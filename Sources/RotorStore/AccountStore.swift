@@ -18,6 +18,12 @@ public struct AccountStore: Sendable {
     /// The database file, or `nil` for an in-memory store (used in messages).
     let databaseURL: URL
     let configuration: Configuration
+    /// The state directory the database lives in, or `nil` for an in-memory store (which takes no account locks).
+    let directory: StateDirectory?
+
+    /// SQLite's `synchronous` setting outside token writes: in WAL mode NORMAL never corrupts the database; a power
+    /// cut may only lose the last transactions (token writes are made durable one by one, see `writeDurably`).
+    static let defaultSynchronous = "NORMAL"
 
     /// Opens the store in `directory`: prepares the directory, opens the database (WAL, busy timeout) and applies
     /// pending migrations.
@@ -41,8 +47,7 @@ public struct AccountStore: Sendable {
         var grdbConfiguration = GRDB.Configuration()
         grdbConfiguration.busyMode = .timeout(configuration.busyTimeout.timeInterval)
         grdbConfiguration.prepareDatabase { db in
-            // In WAL mode NORMAL never corrupts the database; a power cut may only lose the last transactions.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = \(Self.defaultSynchronous)")
         }
         // Opening and migrating happen under a cross-process lock: a fresh database's first open switches it to WAL
         // (an exclusive lock SQLite may refuse at once, without waiting, while another process opens it too), and
@@ -53,14 +58,19 @@ public struct AccountStore: Sendable {
             timeout: configuration.busyTimeout,
             database: url
         )
-        defer { lock.release() }
-        let pool = try Self.translatingErrors(database: url, busyTimeout: configuration.busyTimeout) {
-            try DatabasePool(path: url.path(percentEncoded: false), configuration: grdbConfiguration)
+        do {
+            defer { lock.release() }
+            let pool = try Self.translatingErrors(database: url, busyTimeout: configuration.busyTimeout) {
+                try DatabasePool(path: url.path(percentEncoded: false), configuration: grdbConfiguration)
+            }
+            self.writer = pool
+            self.databaseURL = url
+            self.configuration = configuration
+            self.directory = directory
+            try migrate()
         }
-        self.writer = pool
-        self.databaseURL = url
-        self.configuration = configuration
-        try migrate()
+        // After the schema lock: adopting takes account locks, which a refresher holds across an HTTP call.
+        TokenRecovery.adoptAll(into: self, directory: directory)
     }
 
     /// A private store in memory, for tests.
@@ -74,15 +84,16 @@ public struct AccountStore: Sendable {
         let queue = try translatingErrors(database: url, busyTimeout: configuration.busyTimeout) {
             try DatabaseQueue()
         }
-        let store = AccountStore(writer: queue, databaseURL: url, configuration: configuration)
+        let store = AccountStore(writer: queue, databaseURL: url, configuration: configuration, directory: nil)
         try store.migrate()
         return store
     }
 
-    private init(writer: any DatabaseWriter, databaseURL: URL, configuration: Configuration) {
+    private init(writer: any DatabaseWriter, databaseURL: URL, configuration: Configuration, directory: StateDirectory?) {
         self.writer = writer
         self.databaseURL = databaseURL
         self.configuration = configuration
+        self.directory = directory
     }
 
     /// Refuses a database from a newer rotor; applies pending migrations. Callers sharing a database file hold the
@@ -110,7 +121,7 @@ public struct AccountStore: Sendable {
         try translatingErrors { try writer.read(body) }
     }
 
-    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+    func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         try Self.translatingErrors(database: databaseURL, busyTimeout: configuration.busyTimeout, body)
     }
 

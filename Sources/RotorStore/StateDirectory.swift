@@ -42,16 +42,19 @@ public struct StateDirectory: Sendable, Hashable {
     public var logsDirectory: URL { url.appending(path: "logs", directoryHint: .isDirectory) }
     /// `<dir>/locks`: one lock file per account for cross-process token refresh.
     public var locksDirectory: URL { url.appending(path: "locks", directoryHint: .isDirectory) }
+    /// `<dir>/recovery`: refreshed tokens that could not be stored, one `<account id>.json` each, adopted by the
+    /// next store open (see ``TokenRecovery``).
+    public var recoveryDirectory: URL { url.appending(path: "recovery", directoryHint: .isDirectory) }
     /// `<dir>/proxy.secret`.
     public var proxySecretURL: URL { url.appending(path: "proxy.secret") }
 
-    /// Creates the directory, `logs/` and `locks/` (mode 0700, tightening looser existing modes) and checks that
+    /// Creates the directory, `logs/`, `locks/` and `recovery/` (mode 0700, tightening looser existing modes) and checks that
     /// rotor can write there.
     ///
     /// Missing parents are created like `mkdir -p` (their mode follows the umask; they are not rotor's).
     /// - Throws: ``StoreError`` (`stateDirectoryNotWritable`) when any of them cannot be created or written.
     public func prepare() throws {
-        for directory in [url, logsDirectory, locksDirectory] {
+        for directory in [url, logsDirectory, locksDirectory, recoveryDirectory] {
             try Self.makePrivateDirectory(directory, root: url, createParents: true)
         }
     }

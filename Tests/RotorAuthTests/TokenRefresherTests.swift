@@ -237,7 +237,8 @@ struct TokenRefresherTests {
                     group.addTask { try await waiting.credentials(for: fixture.id, trigger: nil, now: now) }
                     try await lockClock.firstSleep()
                     try fixture.store.storeRefreshedCredentials(
-                        elsewhere, accessTokenExpiresAt: now.addingTimeInterval(3600), for: fixture.id)
+                        elsewhere, accessTokenExpiresAt: now.addingTimeInterval(3600), for: fixture.id,
+                        replacingRefreshToken: "rt-0")
                     flock(descriptor, LOCK_UN)
                     return try await group.next() ?? nil
                 }
@@ -292,6 +293,120 @@ struct TokenRefresherTests {
             #expect(refreshed?.accessToken == FakeIssuer.accessToken(for: identity, serial: 1))
             #expect(try fixture.store.credentials(for: fixture.id)?.refreshToken == "rt-acct-A-1")
             #expect(fake.refreshCount == 1)
+        }
+    }
+
+    /// A store that stays unwritable past the retry budget: the request still gets the new tokens, they wait in a
+    /// private recovery file with one error naming the runbook, and the next store open adopts them.
+    @Test func unwritableStoreKeepsRefreshedTokensInARecoveryFile() async throws {
+        let fixture = try makeFixture()
+        let busyStore = try AccountStore(
+            directory: fixture.directory, configuration: .init(busyTimeout: .milliseconds(20)))
+        let fake = FakeIssuer()
+        fake.register(refreshToken: "rt-0", identity: identity)
+        let blocker = try AccountStore(directory: fixture.directory)
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
+        Thread {
+            try? blocker.write { db in
+                try db.execute(sql: "UPDATE account SET label = label")
+                holding.signal()
+                _ = release.wait(timeout: .now() + 20)
+            }
+            released.signal()
+        }.start()
+        holding.wait()
+        let (logger, messages) = LogMessages.logger()
+        let refreshed = try await fake.run { issuer in
+            var refresher = TokenRefresher(
+                store: busyStore, directory: fixture.directory, issuer: issuer, httpClient: .shared, logger: logger)
+            refresher.storeRetryBudget = .seconds(5)
+            refresher.storeRetryClock = TestClock()
+            let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
+            return try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
+        }
+        release.signal()
+        released.wait()
+        #expect(refreshed.refreshToken == "rt-acct-A-1")
+        #expect(try fixture.store.credentials(for: fixture.id)?.refreshToken == "rt-0")
+        let file = TokenRecovery.url(for: fixture.id, in: fixture.directory).path(percentEncoded: false)
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let errors = try await Bounded.wait("the error about the recovery file") {
+            var errors: [String] = []
+            for await (level, message) in messages {
+                if level >= .error { errors.append(message) }
+                if message.contains("recovery file") { break }
+            }
+            return errors
+        }
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("runbooks/refresh-recovered.md") == true)
+
+        let reopened = try AccountStore(directory: fixture.directory)
+        #expect(try reopened.credentials(for: fixture.id) == refreshed)
+        #expect(!FileManager.default.fileExists(atPath: file))
+    }
+
+    /// A re-login stored while a refresh was in flight wins: the refresher stores nothing over it and hands out the
+    /// re-login's tokens.
+    @Test func aReloginDuringTheRefreshWins() async throws {
+        let fixture = try makeFixture()
+        let fake = FakeIssuer(holdingRefreshes: true)
+        fake.register(refreshToken: "rt-0", identity: identity)
+        let relogin = AccountLogin(
+            email: identity.email,
+            chatgptAccountID: identity.accountID,
+            credentials: AccountCredentials(
+                idToken: FakeIssuer.idToken(for: identity, serial: 7),
+                accessToken: TestJWT.make(
+                    email: nil, accountID: identity.accountID, plan: nil, expiresAt: now.addingTimeInterval(7200),
+                    serial: 7),
+                refreshToken: "rt-relogin"),
+            accessTokenExpiresAt: now.addingTimeInterval(7200)
+        )
+        try await fake.run { issuer in
+            let refresher = refresher(fixture, issuer: issuer)
+            let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
+            let result = try await Bounded.wait("the refresh") {
+                try await withThrowingTaskGroup(of: AccountCredentials.self) { group in
+                    group.addTask { try await refresher.credentials(for: fixture.id, trigger: trigger, now: now) }
+                    var arrivals = fake.refreshArrivals.makeAsyncIterator()
+                    _ = await arrivals.next()
+                    // The re-login lands while the issuer is answering (it would hold the lock; the test plays it).
+                    try fixture.store.saveLogin(relogin, replacing: .always, holdingLockOf: fixture.id)
+                    fake.refreshGate?.open()
+                    return try await group.next()!
+                }
+            }
+            #expect(result == relogin.credentials)
+            #expect(try fixture.store.credentials(for: fixture.id) == relogin.credentials)
+        }
+    }
+
+    /// Tokens waiting in a recovery file are what the next refresh of the account starts from: the spent stored
+    /// refresh token is never sent.
+    @Test func theNextRefreshAdoptsARecoveryFile() async throws {
+        let fixture = try makeFixture(accessTokenExpiresAt: now.addingTimeInterval(60))
+        let fake = FakeIssuer()
+        fake.register(refreshToken: "rt-recovered", identity: identity)
+        fake.state.withLock { $0.refreshAccounts[identity.accountID]?.usedRefreshTokens = ["rt-0"] }
+        let recovered = AccountCredentials(
+            idToken: fixture.original.idToken,
+            accessToken: TestJWT.make(
+                email: nil, accountID: identity.accountID, plan: nil, expiresAt: now.addingTimeInterval(120), serial: 5),
+            refreshToken: "rt-recovered")
+        try TokenRecovery.save(
+            recovered, accessTokenExpiresAt: now.addingTimeInterval(120), for: fixture.id, in: fixture.directory)
+        try await fake.run { issuer in
+            let refreshed = try await refresher(fixture, issuer: issuer).credentials(
+                for: fixture.id, trigger: nil, now: now)
+            #expect(fake.refreshCount == 1)
+            let request = try #require(fake.state.withLock { $0.refreshRequests.first })
+            #expect(request["refresh_token"] == "rt-recovered")
+            #expect(try fixture.store.credentials(for: fixture.id) == refreshed)
+            #expect(try fixture.store.account(fixture.id)?.status == .ready)
         }
     }
 }

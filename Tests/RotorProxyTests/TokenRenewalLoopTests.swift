@@ -19,7 +19,8 @@ struct TokenRenewalLoopTests {
             let now = Date()
             try world.store.storeRefreshedCredentials(
                 AccountCredentials(idToken: "id-A", accessToken: "at-A-0", refreshToken: "rt-A-0"),
-                accessTokenExpiresAt: now.addingTimeInterval(60), for: world.id("A"))
+                accessTokenExpiresAt: now.addingTimeInterval(60), for: world.id("A"),
+                replacingRefreshToken: try #require(try world.store.credentials(for: world.id("A"))).refreshToken)
             try world.store.recordCooldown(Cooldown(until: now.addingTimeInterval(3600), reason: .usageLimit),
                                            consecutiveFailures: 1, for: world.id("A"), now: now)
             try await FakeUpstream.run(handler: { tokens.answer($0) }) { upstream in

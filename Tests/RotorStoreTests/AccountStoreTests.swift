@@ -138,9 +138,29 @@ struct AccountStoreTests {
                 idToken: "id2", accessToken: "at2", refreshToken: "rt2", lastRefresh: Date(timeIntervalSince1970: 42)
             )
             let expiry = Date(timeIntervalSince1970: 3_000_000_000)
-            try store.storeRefreshedCredentials(fresh, accessTokenExpiresAt: expiry, for: a.id)
+            let spent = try #require(try store.credentials(for: a.id)).refreshToken
+            #expect(try store.storeRefreshedCredentials(
+                fresh, accessTokenExpiresAt: expiry, for: a.id, replacingRefreshToken: spent))
             #expect(try store.credentials(for: a.id) == fresh)
             #expect(try store.account(a.id)?.accessTokenExpiresAt == expiry)
+        }
+    }
+
+    /// A refresh whose read login was replaced meanwhile (a re-login) writes nothing, and cannot mark the new login
+    /// `needs-login` either.
+    @Test(arguments: StoreKind.allCases)
+    func refreshedCredentialsNeverReplaceALoginStoredMeanwhile(kind: StoreKind) throws {
+        try kind.withStore { store in
+            let a = try store.saveLogin(TestLogin.make(email: "a@x.io")).account
+            let relogin = try #require(try store.credentials(for: a.id))
+            let late = AccountCredentials(idToken: "id2", accessToken: "at2", refreshToken: "rt-late")
+            #expect(try !store.storeRefreshedCredentials(
+                late, accessTokenExpiresAt: nil, for: a.id, replacingRefreshToken: "rt-read-before"))
+            #expect(try !store.markNeedsLogin(reason: "reused", for: a.id, refusedRefreshToken: "rt-read-before"))
+            #expect(try store.credentials(for: a.id) == relogin)
+            #expect(try store.account(a.id)?.status == .ready)
+            #expect(try store.markNeedsLogin(reason: "reused", for: a.id, refusedRefreshToken: relogin.refreshToken))
+            #expect(try store.account(a.id)?.status == .needsLogin(reason: "reused"))
         }
     }
 }

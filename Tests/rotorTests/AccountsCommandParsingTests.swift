@@ -50,6 +50,10 @@ struct AccountsCommandParsingTests {
         #expect(Rotor.Accounts.Import.report(.added(account)) == "Added a@x.io (pro)")
         #expect(Rotor.Accounts.Import.report(.added(planless)) == "Added a@x.io")
         #expect(Rotor.Accounts.Import.report(.updated(account)) == "Updated a@x.io")
+        #expect(Rotor.Accounts.Import.report(.unchanged(account)) == "Unchanged a@x.io")
+        #expect(
+            Rotor.Accounts.Import.report(.kept(account), importedFrom: "/tmp/auth.json")
+                == "Kept a@x.io: the stored login is newer than /tmp/auth.json")
     }
 
     /// The default auth.json is $CODEX_HOME/auth.json, else ~/.codex/auth.json; an explicit path wins.

@@ -28,7 +28,8 @@ struct AccountsImportTests {
             refreshToken: "rt-SECRET-2"
         )
         try store.storeRefreshedCredentials(
-            refreshed, accessTokenExpiresAt: Date(timeIntervalSince1970: 2_000_003_600), for: id)
+            refreshed, accessTokenExpiresAt: Date(timeIntervalSince1970: 2_000_003_600), for: id,
+            replacingRefreshToken: "rt-SECRET-1")
 
         let again = try home.rotor("accounts", "import")
         #expect(again.status == 0, "\(again.stderr)")

@@ -9,8 +9,14 @@ import RotorStore
 /// OpenAI rotates refresh tokens and logs out an account whose refresh token is used twice, so a refresh is
 /// single-flight within the process (``RefreshFlights``) and across processes (``AccountLock``). Under the lock the
 /// stored tokens are read again: another process may have refreshed them already, and then they are used as they
-/// are. A refresh is one `POST {issuer}/oauth/token` outside any database transaction, then one short write of the
-/// new tokens before anyone uses them (design-notes §4, issue 4 §4).
+/// are. A refresh is one `POST {issuer}/oauth/token` outside any database transaction, then one short, durable write
+/// of the new tokens before anyone uses them.
+///
+/// Once the issuer has answered, the old refresh token is spent, so the answer is never dropped: a write that fails
+/// is retried, still under the lock, for up to ``storeRetryBudget``; if the store stays unwritable the tokens go to a
+/// recovery file (``TokenRecovery``) that the next store open, or the next refresh of the account, adopts. Either
+/// way the caller gets the new tokens. A refresher never overwrites a login stored meanwhile by a re-login or an
+/// import, nor marks such an account `needs-login`: the stored refresh token must still be the one it read.
 public struct TokenRefresher: Sendable {
     /// Why a caller asks for credentials.
     public enum Trigger: Sendable, Equatable {
@@ -33,6 +39,10 @@ public struct TokenRefresher: Sendable {
     var lockWait = Duration.seconds(45)
     /// Paces the retries while another holder has the lock (tests observe the wait through it).
     var lockClock: any Clock<Duration> = ContinuousClock()
+    /// How long a refreshed login's write is retried before its tokens go to a recovery file.
+    var storeRetryBudget = Duration.seconds(30)
+    /// Paces the write retries (tests drive it).
+    var storeRetryClock: any Clock<Duration> = ContinuousClock()
 
     /// A refresher over `store`, locking in `directory`, refreshing at `issuer` over `httpClient`.
     public init(
@@ -49,7 +59,7 @@ public struct TokenRefresher: Sendable {
         self.logger = logger
     }
 
-    /// Credentials to use now: refreshes under the per-account flock when needed (design-notes §4, issue 4 §4).
+    /// Credentials to use now: refreshes under the per-account flock when needed.
     /// trigger nil = refresh only if the access token expires within 5 minutes.
     ///
     /// - Throws: ``TokenRefreshError``: `needsLogin` (already stored; never retried) or `transient`.
@@ -62,13 +72,18 @@ public struct TokenRefresher: Sendable {
     }
 
     private func refreshUnderLock(_ id: AccountID, trigger: Trigger?, now: Date) async throws -> AccountCredentials {
-        try await AccountLock.withLock(for: id, in: directory, maximumWait: lockWait, clock: lockClock) {
-            let stored = try readStored(id)
-            guard Self.decision(for: stored, trigger: trigger, now: now) == .refresh else {
-                logger.debug("tokens already refreshed elsewhere", metadata: ["rotor.account": "\(id)"])
-                return stored.credentials
+        do {
+            return try await AccountLock.withLock(for: id, in: directory, maximumWait: lockWait, clock: lockClock) {
+                try? TokenRecovery.adopt(for: id, into: store, in: directory)
+                let stored = try readStoredPreferringRecovered(id)
+                guard Self.decision(for: stored, trigger: trigger, now: now) == .refresh else {
+                    logger.debug("tokens already refreshed elsewhere", metadata: ["rotor.account": "\(id)"])
+                    return stored.credentials
+                }
+                return try await refresh(id, stored: stored, now: now)
             }
-            return try await refresh(id, stored: stored, now: now)
+        } catch let error as AccountLockError {
+            throw TokenRefreshError.transient(error.description)
         }
     }
 
@@ -94,24 +109,22 @@ public struct TokenRefresher: Sendable {
                 now: now
             )
             let expiresAt = accessToken == nil ? stored.expiresAt : Self.expiry(of: credentials.accessToken)
-            do {
-                try store.storeRefreshedCredentials(credentials, accessTokenExpiresAt: expiresAt, for: id)
-            } catch {
-                logger.error(
-                    "cannot store refreshed tokens", metadata: ["rotor.account": "\(id)", "rotor.error": "\(error)"])
-                throw TokenRefreshError.transient("cannot store the refreshed tokens: \(error)")
-            }
-            logger.debug("tokens refreshed", metadata: ["rotor.account": "\(id)"])
-            return credentials
+            // Not cancelled with the request: the old refresh token is spent, so this write must finish.
+            let persisting = Task { await persist(credentials, expiresAt: expiresAt, for: id, stored: stored) }
+            return await persisting.value
         case .revoked(let reason):
-            logger.warning(
-                "account needs a new login", metadata: ["rotor.account": "\(id)", "rotor.reason": "\(reason)"])
+            let marked: Bool
             do {
-                try store.setStatus(.needsLogin(reason: reason), for: id)
+                marked = try store.markNeedsLogin(
+                    reason: reason, for: id, refusedRefreshToken: stored.storedRefreshToken)
             } catch {
                 logger.error(
                     "cannot store needs-login", metadata: ["rotor.account": "\(id)", "rotor.error": "\(error)"])
+                marked = true
             }
+            guard marked else { return try loginStoredMeanwhile(id) }
+            logger.warning(
+                "account needs a new login", metadata: ["rotor.account": "\(id)", "rotor.reason": "\(reason)"])
             throw TokenRefreshError.needsLogin(reason: reason)
         case .transient(let reason):
             logger.debug("token refresh failed", metadata: ["rotor.account": "\(id)", "rotor.reason": "\(reason)"])
@@ -119,10 +132,89 @@ public struct TokenRefresher: Sendable {
         }
     }
 
-    /// The stored tokens of an account and when its access token expires.
+    /// Stores refreshed tokens, retrying a failed write for up to ``storeRetryBudget``, then keeping them in a
+    /// recovery file; returns the credentials the caller should use.
+    private func persist(
+        _ credentials: AccountCredentials,
+        expiresAt: Date?,
+        for id: AccountID,
+        stored: StoredTokens
+    ) async -> AccountCredentials {
+        let clock = storeRetryClock
+        let start = clock.now
+        var pause = Duration.milliseconds(50)
+        while true {
+            do {
+                let written = try store.storeRefreshedCredentials(
+                    credentials, accessTokenExpiresAt: expiresAt, for: id,
+                    replacingRefreshToken: stored.storedRefreshToken)
+                TokenRecovery.discard(for: id, in: directory)
+                guard written else {
+                    logger.notice(
+                        "a new login was stored during the refresh; keeping it",
+                        metadata: ["rotor.account": "\(id)"])
+                    return (try? loginStoredMeanwhile(id)) ?? credentials
+                }
+                logger.debug("tokens refreshed", metadata: ["rotor.account": "\(id)"])
+                return credentials
+            } catch let error as StoreError where error.code == .accountNotFound {
+                TokenRecovery.discard(for: id, in: directory)
+                return credentials
+            } catch {
+                logger.warning(
+                    "cannot store refreshed tokens; retrying",
+                    metadata: ["rotor.account": "\(id)", "rotor.error": "\(error)"])
+            }
+            guard start.duration(to: clock.now) + pause <= storeRetryBudget else { break }
+            // A cancelled sleep returns at once; the budget still bounds the loop.
+            try? await clock.sleep(for: pause)
+            pause = min(pause * 2, .seconds(2))
+        }
+        do {
+            let file = try TokenRecovery.save(credentials, accessTokenExpiresAt: expiresAt, for: id, in: directory)
+            logger.error(
+                "refreshed tokens could not be stored in the database; kept in a recovery file that the next rotor "
+                    + "command adopts (see runbooks/refresh-recovered.md)",
+                metadata: ["rotor.account": "\(id)", "rotor.file": "\(file.path(percentEncoded: false))"])
+        } catch {
+            logger.critical(
+                "refreshed tokens could be neither stored nor kept in a recovery file; this process uses them until "
+                    + "it exits (see runbooks/refresh-recovered.md)",
+                metadata: ["rotor.account": "\(id)", "rotor.error": "\(error)"])
+        }
+        return credentials
+    }
+
+    /// The login stored by a re-login or import that happened during a refresh.
+    private func loginStoredMeanwhile(_ id: AccountID) throws -> AccountCredentials {
+        try readStored(id).credentials
+    }
+
+    /// The tokens of an account to use or refresh, when the access token expires, and the refresh token the store
+    /// held when they were read (a later write replaces the login only if it still holds that one).
     struct StoredTokens: Sendable {
         var credentials: AccountCredentials
         var expiresAt: Date?
+        var storedRefreshToken: String
+
+        init(credentials: AccountCredentials, expiresAt: Date?, storedRefreshToken: String? = nil) {
+            self.credentials = credentials
+            self.expiresAt = expiresAt
+            self.storedRefreshToken = storedRefreshToken ?? credentials.refreshToken
+        }
+    }
+
+    /// The stored tokens, or the tokens of the account's recovery file when those are newer (the store could not
+    /// take them yet, so the stored refresh token is spent).
+    private func readStoredPreferringRecovered(_ id: AccountID) throws -> StoredTokens {
+        let stored = try readStored(id)
+        guard let (recovered, expiresAt) = TokenRecovery.pending(for: id, in: directory) else { return stored }
+        let recency = LoginRecency(
+            stored: stored.credentials, storedExpiresAt: stored.expiresAt,
+            arriving: recovered, arrivingExpiresAt: expiresAt)
+        guard recency == .arrivingIsNewer else { return stored }
+        return StoredTokens(
+            credentials: recovered, expiresAt: expiresAt, storedRefreshToken: stored.credentials.refreshToken)
     }
 
     private func readStored(_ id: AccountID) throws -> StoredTokens {

@@ -56,7 +56,9 @@ extension Rotor.Accounts {
                         .run(console: console, now: Date(), using: &rng)
                 }
             }
-            let outcome = try LoginCompletion.save(tokens, label: label, in: store, now: Date())
+            let outcome = try LoginCompletion.save(tokens, label: label, in: store, now: Date()) { email in
+                Import.refreshWaitNotice(email: email)
+            }
             print(Import.report(outcome))
         }
     }

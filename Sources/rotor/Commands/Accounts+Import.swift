@@ -9,7 +9,9 @@ extension Rotor.Accounts {
         static let configuration = CommandConfiguration(
             abstract: "Import the Codex CLI's ChatGPT login (auth.json).",
             discussion: """
-                The file is read, never modified. Importing the same account again updates its tokens.
+                The file is read, never modified. Importing an account that is already stored updates its tokens \
+                only when the file's login is newer (its access token expires later): rotor may have refreshed the \
+                account since the file was written, and the file's refresh token would then be spent.
 
                 Examples:
                   rotor accounts import                    Import the default Codex auth.json.
@@ -32,15 +34,30 @@ extension Rotor.Accounts {
             let location = CodexAuthLocation.resolve(path, environment: environment)
             let login = try location.login(from: location.bytes())
             let store = try AccountStore(directory: .resolve(environment: environment))
-            print(Self.report(try store.saveLogin(login)))
-            CommandOutput.printNotice(Self.reuseWarning)
+            let outcome = try store.saveLogin(
+                login, replacing: .whenNewer, notice: Self.refreshWaitNotice(email: login.email))
+            print(Self.report(outcome, importedFrom: location.path))
+            switch outcome {
+            case .added, .updated: CommandOutput.printNotice(Self.reuseWarning)
+            case .unchanged, .kept: break
+            }
         }
 
-        /// `Added <email> (<plan>)` or `Updated <email>`.
-        static func report(_ outcome: SaveLoginOutcome) -> String {
+        /// `Added <email> (<plan>)`, `Updated <email>`, `Unchanged <email>`, or
+        /// `Kept <email>: the stored login is newer than <file>`.
+        static func report(_ outcome: SaveLoginOutcome, importedFrom file: String? = nil) -> String {
             switch outcome {
             case .added(let account): "Added \(account.email)" + (account.plan.map { " (\($0))" } ?? "")
             case .updated(let account): "Updated \(account.email)"
+            case .unchanged(let account): "Unchanged \(account.email)"
+            case .kept(let account): "Kept \(account.email): the stored login is newer than \(file ?? "this one")"
+            }
+        }
+
+        /// Says on stderr, once a save has waited a second for the account's lock, that a refresh is in flight.
+        static func refreshWaitNotice(email: String) -> AccountLock.SlowWaitNotice {
+            AccountLock.SlowWaitNotice(after: .seconds(1)) {
+                CommandOutput.printNotice("Waiting for a token refresh of \(email)…")
             }
         }
     }
