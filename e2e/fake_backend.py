@@ -85,6 +85,7 @@ class FakeAccount:
     revoked: bool = False
     used_refresh_tokens: set[str] = field(default_factory=set)
     generation: int = 0
+    issued_refresh_tokens: list[str] = field(default_factory=list)  # every refresh token minted, oldest first
 
     def answer_next(self) -> Answer:
         """Pops the next scripted answer, or the default one."""
@@ -126,6 +127,8 @@ class FakeBackend:
         self._thread: threading.Thread | None = None
         self._turn_states: dict[str, str] = {}  # turn-state value -> account name that minted it
         self._first_request_answer: Answer | None = None
+        self.refresh_delay = 0.0  # seconds the token endpoint takes before it processes a refresh
+        self.refreshes_in_flight = 0  # refresh requests received and not yet answered
 
     # Set-up
 
@@ -192,6 +195,14 @@ class FakeBackend:
             }
         )
         account.refresh_token = f"rt-{account.name}-{account.generation}-{uuid.uuid4()}"
+        account.issued_refresh_tokens.append(account.refresh_token)
+
+    def relogin(self, name: str) -> None:
+        """A fresh login of account `name` (as `codex login` gives): new tokens, the revocation lifted."""
+        with self._lock:
+            account = self.accounts[name]
+            account.revoked = False
+            self._mint_tokens(account)
 
     # Server life cycle
 
@@ -368,10 +379,18 @@ class _Handler(BaseHTTPRequestHandler):
         _, body = self._read_body()
         path = self.path.split("?", 1)[0]
         if path == "/oauth/token":
-            status, payload, name = self.owner._refresh(body)
-            self.owner._record(self.owner.token_log, method="POST", path=self.path, headers=headers, body=body,
-                               account=name, status=status, answer="refresh")
-            self._send_json(status, payload)
+            # In flight from the moment the request is read until its answer is sent.
+            with self.owner._lock:
+                self.owner.refreshes_in_flight += 1
+            try:
+                time.sleep(self.owner.refresh_delay)
+                status, payload, name = self.owner._refresh(body)
+                self.owner._record(self.owner.token_log, method="POST", path=self.path, headers=headers, body=body,
+                                   account=name, status=status, answer="refresh")
+                self._send_json(status, payload)
+            finally:
+                with self.owner._lock:
+                    self.owner.refreshes_in_flight -= 1
             return
         if not path.endswith("/responses"):
             self.owner._record(self.owner.log, method="POST", path=self.path, headers=headers, body=body,
