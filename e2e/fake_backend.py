@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import select
+import socket
 import ssl
 import threading
 import time
@@ -127,8 +129,10 @@ class FakeBackend:
         self._thread: threading.Thread | None = None
         self._turn_states: dict[str, str] = {}  # turn-state value -> account name that minted it
         self._first_request_answer: Answer | None = None
-        self.refresh_delay = 0.0  # seconds the token endpoint takes before it processes a refresh
+        self.refresh_delay = 0.0  # seconds a refresh takes to reach the token endpoint (a client gone by then: dropped)
+        self.refresh_answer_delay = 0.0  # seconds between rotating the tokens and sending the answer
         self.refreshes_in_flight = 0  # refresh requests received and not yet answered
+        self.refreshes_dropped = 0  # refreshes whose client left before the endpoint processed them
 
     # Set-up
 
@@ -346,6 +350,16 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return raw, None
 
+    def _client_left(self) -> bool:
+        """Whether the client has closed its end (end of file is readable without blocking)."""
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
     def _headers(self) -> dict[str, str]:
         return {k.lower(): v for k, v in self.headers.items()}
 
@@ -384,9 +398,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self.owner.refreshes_in_flight += 1
             try:
                 time.sleep(self.owner.refresh_delay)
+                if self._client_left():
+                    with self.owner._lock:
+                        self.owner.refreshes_dropped += 1
+                    return
                 status, payload, name = self.owner._refresh(body)
                 self.owner._record(self.owner.token_log, method="POST", path=self.path, headers=headers, body=body,
                                    account=name, status=status, answer="refresh")
+                time.sleep(self.owner.refresh_answer_delay)
                 self._send_json(status, payload)
             finally:
                 with self.owner._lock:

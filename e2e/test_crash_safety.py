@@ -1,9 +1,11 @@
 """Crash safety: `kill -9` of a `rotor proxy` at seeded moments of a refresh-and-proxy workload never corrupts the
 store, never loses an account, and never leaves a stored refresh token older than one the store had committed.
 
-A kill that lands after the issuer rotated a refresh token and before rotor wrote the new one loses that token
-whatever rotor does (the issuer has spent the old one, and the answer died with the process). Such kills are counted
-and reported, and the account is logged in again, as a user would, before the workload goes on."""
+The fake issuer models a refresh on the wire: it takes REFRESH_DELAY to reach the token endpoint (a request whose
+client died meanwhile is dropped), and ANSWER_DELAY for the answer to come back after the endpoint rotated the token.
+A kill in that second window — after the issuer rotated the refresh token, before rotor wrote the new one — loses the
+token whatever rotor does (the issuer has spent the old one, and the answer died with the process). Such kills are
+counted and reported, and the account is logged in again, as a user would, before the workload goes on."""
 
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from workspace import COMMAND_TIMEOUT, RunningProxy, Workspace, start_proxy, wai
 
 KILLS = 50
 ACCOUNTS = ("A", "B", "C")
-REFRESH_DELAY = 0.3  # widens the window in which a kill lands during a refresh
+REFRESH_DELAY = 0.3  # a refresh's way to the issuer: widens the window in which a kill lands during a refresh
+ANSWER_DELAY = 0.05  # the answer's way back, after the issuer rotated the token
 SEED = int(os.environ.get("ROTOR_CRASH_SEED", "20261203"))
 
 
@@ -49,6 +52,7 @@ def stored_refresh_tokens(database: Path) -> tuple[str, dict[str, str]]:
 def test_kill_9_during_refresh_and_proxy_workload(workspace: Workspace, backend: FakeBackend) -> None:
     rng = random.Random(SEED)
     backend.refresh_delay = REFRESH_DELAY
+    backend.refresh_answer_delay = ANSWER_DELAY
     for name in ACCOUNTS:
         backend.add_account(name)
     workspace.import_accounts(*ACCOUNTS)
@@ -67,7 +71,7 @@ def test_kill_9_during_refresh_and_proxy_workload(workspace: Workspace, backend:
         if rng.random() < 0.7:
             wait_until(lambda: backend.refreshes_in_flight > 0, timeout=COMMAND_TIMEOUT, interval=0.005,
                        message="a refresh to reach the issuer")
-            time.sleep(rng.uniform(0, REFRESH_DELAY))
+            time.sleep(rng.uniform(0, REFRESH_DELAY + ANSWER_DELAY + 0.05))
         else:
             time.sleep(rng.uniform(0, 0.5))
         in_flight = backend.refreshes_in_flight > 0
@@ -103,6 +107,7 @@ def test_kill_9_during_refresh_and_proxy_workload(workspace: Workspace, backend:
 
     assert in_flight_kills >= 15, f"only {in_flight_kills} of {KILLS} kills landed during a refresh (seed {SEED})"
     print(f"\ncrash safety (seed {SEED}): {KILLS} kills, {in_flight_kills} during a refresh, "
+          f"{backend.refreshes_dropped} before the refresh reached the issuer (token kept), "
           f"{lost_in_window} between the issuer's rotation and the local write (token lost, logged in again), "
           f"integrity ok {KILLS}/{KILLS}, 0 accounts lost, 0 committed tokens lost, "
           f"{time.monotonic() - started:.0f} s")

@@ -83,6 +83,7 @@ struct BrowserLoginTests {
                 switch outcome {
                 case .added: #expect(expected == "added")
                 case .updated: #expect(expected == "updated")
+                case .unchanged, .kept: Issue.record("a fresh login always replaces the stored one: \(outcome)")
                 }
                 #expect(user.messages.contains(.waitingForBrowser(timeout: .seconds(20))))
             }

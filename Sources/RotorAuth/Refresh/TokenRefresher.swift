@@ -140,19 +140,15 @@ public struct TokenRefresher: Sendable {
         for id: AccountID,
         stored: StoredTokens
     ) async -> AccountCredentials {
-        let clock = storeRetryClock
-        let start = clock.now
-        var pause = Duration.milliseconds(50)
-        while true {
+        let written = await Self.retrying(for: storeRetryBudget, clock: storeRetryClock) { () -> AccountCredentials? in
             do {
-                let written = try store.storeRefreshedCredentials(
+                let replaced = try store.storeRefreshedCredentials(
                     credentials, accessTokenExpiresAt: expiresAt, for: id,
                     replacingRefreshToken: stored.storedRefreshToken)
                 TokenRecovery.discard(for: id, in: directory)
-                guard written else {
+                guard replaced else {
                     logger.notice(
-                        "a new login was stored during the refresh; keeping it",
-                        metadata: ["rotor.account": "\(id)"])
+                        "a new login was stored during the refresh; keeping it", metadata: ["rotor.account": "\(id)"])
                     return (try? loginStoredMeanwhile(id)) ?? credentials
                 }
                 logger.debug("tokens refreshed", metadata: ["rotor.account": "\(id)"])
@@ -164,25 +160,44 @@ public struct TokenRefresher: Sendable {
                 logger.warning(
                     "cannot store refreshed tokens; retrying",
                     metadata: ["rotor.account": "\(id)", "rotor.error": "\(error)"])
+                return nil
             }
-            guard start.duration(to: clock.now) + pause <= storeRetryBudget else { break }
-            // A cancelled sleep returns at once; the budget still bounds the loop.
-            try? await clock.sleep(for: pause)
-            pause = min(pause * 2, .seconds(2))
         }
+        if let written { return written }
         do {
             let file = try TokenRecovery.save(credentials, accessTokenExpiresAt: expiresAt, for: id, in: directory)
             logger.error(
-                "refreshed tokens could not be stored in the database; kept in a recovery file that the next rotor "
-                    + "command adopts (see runbooks/refresh-recovered.md)",
+                """
+                refreshed tokens could not be stored in the database; kept in a recovery file that the next rotor \
+                command adopts (see runbooks/refresh-recovered.md)
+                """,
                 metadata: ["rotor.account": "\(id)", "rotor.file": "\(file.path(percentEncoded: false))"])
         } catch {
             logger.critical(
-                "refreshed tokens could be neither stored nor kept in a recovery file; this process uses them until "
-                    + "it exits (see runbooks/refresh-recovered.md)",
+                """
+                refreshed tokens could be neither stored nor kept in a recovery file; this process uses them until \
+                it exits (see runbooks/refresh-recovered.md)
+                """,
                 metadata: ["rotor.account": "\(id)", "rotor.error": "\(error)"])
         }
         return credentials
+    }
+
+    /// Runs `attempt` until it returns a value, pausing 50 ms, doubling up to 2 s, between tries, for at most
+    /// `budget`; `nil` when the budget ran out. A cancelled pause returns at once; the budget still bounds the loop.
+    private static func retrying<Value>(
+        for budget: Duration,
+        clock: some Clock<Duration>,
+        _ attempt: () -> Value?
+    ) async -> Value? {
+        let start = clock.now
+        var pause = Duration.milliseconds(50)
+        while true {
+            if let value = attempt() { return value }
+            guard start.duration(to: clock.now) + pause <= budget else { return nil }
+            try? await clock.sleep(for: pause)
+            pause = min(pause * 2, .seconds(2))
+        }
     }
 
     /// The login stored by a re-login or import that happened during a refresh.

@@ -17,15 +17,7 @@ struct LogMessages: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level,
-        message: Logger.Message,
-        metadata: Logger.Metadata?,
-        source: String,
-        file: String,
-        function: String,
-        line: UInt
-    ) {
-        continuation.yield((level, message.description))
+    func log(event: LogEvent) {
+        continuation.yield((event.level, event.message.description))
     }
 }

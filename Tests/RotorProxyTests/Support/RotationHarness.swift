@@ -33,9 +33,7 @@ struct RotationWorld: Sendable {
                     idToken: "id-\(name)", accessToken: "at-\(name)-0", refreshToken: "rt-\(name)-0"),
                 accessTokenExpiresAt: Date().addingTimeInterval(3600)
             )
-            switch try store.saveLogin(login) {
-            case .added(let account), .updated(let account): ids[name] = account.id
-            }
+            ids[name] = try store.saveLogin(login).account.id
         }
         return try await body(RotationWorld(directory: directory, store: store, ids: ids))
     }
