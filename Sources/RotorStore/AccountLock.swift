@@ -51,15 +51,10 @@ public enum AccountLock {
         let descriptor = try open(id, in: directory)
         defer { close(descriptor) }
         let start = clock.now
+        var wait = BoundedWait(maximumWait: maximumWait, notice: notice)
         var pause = Duration.milliseconds(2)
-        var notified = false
         while try !tryLock(descriptor) {
-            let waited = start.duration(to: clock.now)
-            guard waited < maximumWait else { throw AccountLockError.heldTooLong(maximumWait) }
-            if let notice, !notified, waited >= notice.after {
-                notified = true
-                notice.notify()
-            }
+            try wait.failedTry(after: start.duration(to: clock.now))
             try await clock.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(50))
         }
@@ -79,20 +74,29 @@ public enum AccountLock {
     ) throws -> Result {
         let descriptor = try open(id, in: directory)
         defer { close(descriptor) }
-        let clock = ContinuousClock()
-        let start = clock.now
-        var notified = false
+        let start = ContinuousClock.now
+        var wait = BoundedWait(maximumWait: maximumWait, notice: notice)
         while try !tryLock(descriptor) {
-            let waited = start.duration(to: clock.now)
-            guard waited < maximumWait else { throw AccountLockError.heldTooLong(maximumWait) }
-            if let notice, !notified, waited >= notice.after {
-                notified = true
-                notice.notify()
-            }
+            try wait.failedTry(after: start.duration(to: .now))
             usleep(10_000)
         }
         defer { flock(descriptor, LOCK_UN) }
         return try body()
+    }
+
+    /// What a waiter does after each failed try: gives up past `maximumWait`, and tells the notice once.
+    private struct BoundedWait {
+        let maximumWait: Duration
+        let notice: SlowWaitNotice?
+        var notified = false
+
+        mutating func failedTry(after waited: Duration) throws(AccountLockError) {
+            guard waited < maximumWait else { throw .heldTooLong(maximumWait) }
+            if let notice, !notified, waited >= notice.after {
+                notified = true
+                notice.notify()
+            }
+        }
     }
 
     private static func open(_ id: AccountID, in directory: StateDirectory) throws(AccountLockError) -> Int32 {

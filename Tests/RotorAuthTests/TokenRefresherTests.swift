@@ -257,18 +257,7 @@ struct TokenRefresherTests {
         let fake = FakeIssuer()
         fake.register(refreshToken: "rt-0", identity: identity)
         // Another process holds the database's write lock until the refresher has failed to write once.
-        let blocker = try AccountStore(directory: fixture.directory)
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        Thread {
-            try? blocker.write { db in
-                try db.execute(sql: "UPDATE account SET label = label")
-                holding.signal()
-                _ = release.wait(timeout: .now() + 20)
-            }
-        }.start()
-        holding.wait()
-        defer { release.signal() }
+        let holder = try WriteLockHolder(fixture.directory)
         let (logger, messages) = LogMessages.logger()
         try await fake.run { issuer in
             let refresher = TokenRefresher(
@@ -279,7 +268,7 @@ struct TokenRefresherTests {
                     group.addTask { try await refresher.credentials(for: fixture.id, trigger: trigger, now: now) }
                     group.addTask {
                         for await (_, message) in messages where message.hasPrefix("cannot store refreshed tokens") {
-                            release.signal()
+                            holder.release()
                             break
                         }
                         return nil
@@ -304,19 +293,7 @@ struct TokenRefresherTests {
             directory: fixture.directory, configuration: .init(busyTimeout: .milliseconds(20)))
         let fake = FakeIssuer()
         fake.register(refreshToken: "rt-0", identity: identity)
-        let blocker = try AccountStore(directory: fixture.directory)
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let released = DispatchSemaphore(value: 0)
-        Thread {
-            try? blocker.write { db in
-                try db.execute(sql: "UPDATE account SET label = label")
-                holding.signal()
-                _ = release.wait(timeout: .now() + 20)
-            }
-            released.signal()
-        }.start()
-        holding.wait()
+        let holder = try WriteLockHolder(fixture.directory)
         let (logger, messages) = LogMessages.logger()
         let refreshed = try await fake.run { issuer in
             var refresher = TokenRefresher(
@@ -326,8 +303,7 @@ struct TokenRefresherTests {
             let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
             return try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
         }
-        release.signal()
-        released.wait()
+        holder.release()
         #expect(refreshed.refreshToken == "rt-acct-A-1")
         #expect(try fixture.store.credentials(for: fixture.id)?.refreshToken == "rt-0")
         let file = TokenRecovery.url(for: fixture.id, in: fixture.directory).path(percentEncoded: false)
