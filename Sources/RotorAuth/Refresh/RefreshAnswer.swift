@@ -10,7 +10,7 @@ enum RefreshAnswer: Sendable, Hashable {
     /// The refresh may work later.
     case transient(String)
 
-    /// Error codes that mean the refresh token can never work again (codex-protocol.md §3, design-notes §4).
+    /// Error codes that mean the refresh token can never work again.
     static let revokingCodes: [String: String] = [
         "refresh_token_reused": "the refresh token was already used by another copy of this login",
         "refresh_token_expired": "the refresh token expired",

@@ -16,7 +16,7 @@ public struct RewrittenRequest: Hashable, Sendable {
     public var changedMembers: [String]
 }
 
-/// Enforces the invariants of design-notes §8 on a Responses API request body, byte for byte.
+/// Enforces what the ChatGPT Codex backend requires of a Responses API request body, byte for byte.
 ///
 /// `stream` becomes `true`, `store` becomes `false`, `include` gains `reasoning.encrypted_content`; nothing else
 /// changes: key order, whitespace, number spelling, unknown members and item ids stay exactly as sent.
@@ -74,7 +74,7 @@ public enum RequestInvariants {
 
     /// `body` with every top-level `input` item whose `type` is `reasoning` removed, other bytes unchanged.
     ///
-    /// Used once when another account refuses reasoning `encrypted_content` minted elsewhere (design-notes §5).
+    /// Used once when another account refuses reasoning `encrypted_content` minted elsewhere.
     public static func removingReasoningItems(from body: [UInt8]) throws(RequestInvariantError) -> [UInt8] {
         let scanner = JSONScanner(body)
         let object = try topLevelObject(of: scanner)

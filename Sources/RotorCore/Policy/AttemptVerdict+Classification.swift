@@ -5,7 +5,7 @@ public import Foundation
 #endif
 
 extension AttemptVerdict {
-    /// Classifies one attempt's outcome with the table of design-notes §1.
+    /// Classifies one attempt's outcome with the table of docs/routing.md.
     public init(classifying outcome: AttemptOutcome, now: Date) {
         switch outcome {
         case .connectFailed:

@@ -1,4 +1,4 @@
-/// What an attempt's outcome means for the request and the account (design-notes §1).
+/// What an attempt's outcome means for the request and the account (the classification table of docs/routing.md).
 public enum AttemptVerdict: Hashable, Sendable {
     /// The stream can go to the client; the head may have carried fresh usage windows.
     case success(usage: UsageSnapshot?)
@@ -12,7 +12,7 @@ public enum AttemptVerdict: Hashable, Sendable {
     /// The account cannot serve (deactivated workspace, plan without Codex): mark `disabled`, try another account.
     case disable(reason: String, usage: UsageSnapshot?)
     /// The request itself is wrong: send the upstream answer to the client unchanged. `mentionsReasoning` is true
-    /// for a 400 that names `encrypted_content` or `reasoning` (design-notes §5).
+    /// for a 400 that names `encrypted_content` or `reasoning`.
     case passThrough(mentionsReasoning: Bool)
     /// The stream broke after the commit: end the client's stream with an error, and cool the account down when
     /// the cause is the account's.

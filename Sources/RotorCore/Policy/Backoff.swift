@@ -1,7 +1,7 @@
 /// Per-account exponential backoff with jitter, used when no upstream signal says how long to wait.
 ///
 /// The delay before the next try is drawn from `min(cap, base · 2^n)`, n being the account's consecutive failures
-/// (reset by a success): full jitter `U(0, d)` (AWS, design-notes §2) spreads retries best; equal jitter
+/// (reset by a success): full jitter `U(0, d)` (as AWS SDKs do) spreads retries best; equal jitter
 /// `d/2 + U(0, d/2)` keeps a floor where trying early is known to be wasted (a usage limit).
 public struct Backoff: Hashable, Sendable {
     /// How the delay is drawn below its ceiling.

@@ -4,7 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// How long a failed account stays out (design-notes §2).
+/// How long a failed account stays out (see docs/routing.md).
 ///
 /// Precedence: (1) the body's `error.resets_at` / `error.resets_in_seconds`; (2) the `x-codex-*-reset-at` (or
 /// `-reset-after-seconds`) of every window whose used percentage is ≥ 100; (3) `retry-after-ms` / `Retry-After`,

@@ -5,7 +5,7 @@ public import Foundation
 #endif
 
 /// What to do when no account can serve: wait briefly for the earliest return, or answer at once without
-/// spending an upstream request (design-notes §3).
+/// spending an upstream request (see docs/routing.md).
 public enum PoolDryAnswer: Hashable, Sendable {
     /// The earliest return is within `ROTOR_MAX_WAIT`: wait until then, then select again.
     case wait(until: Date)

@@ -5,7 +5,7 @@ public import Foundation
 #endif
 
 /// Which accounts' access tokens to refresh ahead of time, whether or not they are cooling, so that an account
-/// returning from a cooldown is usable at once (issue 4 §4, design-notes §4).
+/// returning from a cooldown is usable at once.
 public enum TokenRenewal {
     /// Access tokens expiring within this span are refreshed ahead of time.
     public static let margin: TimeInterval = 5 * 60

@@ -5,7 +5,7 @@ public import Foundation
 #endif
 
 extension RequestRouting {
-    /// The failover loop of one client request (design-notes §1–3, §5): a value the shell owns and drives.
+    /// The failover loop of one client request (the rules of docs/routing.md): a value the shell owns and drives.
     ///
     /// Invariants: it never sends to an account that already failed in this request, never to one that is cooling,
     /// needs a login, is disabled or has a used-up window; it moves accounts only before the commit; it retries an

@@ -7,7 +7,7 @@ public import Foundation
 /// Everything an upstream answer says about when its account may be used again, parsed once.
 ///
 /// Built from an error response (status, headers, body) or from a `response.failed` first event; the
-/// ``CooldownPolicy`` turns it into a deadline with the precedence of design-notes §2. Every deadline here is
+/// ``CooldownPolicy`` turns it into a deadline with the precedence of docs/routing.md. Every deadline here is
 /// already clamped to [now, now + 7 days].
 public struct RateLimitSignal: Hashable, Sendable {
     /// The body's `error` object, when the body had one.

@@ -7,12 +7,12 @@ import Foundation
 /// How server-given times become deadlines that are safe to act on.
 ///
 /// Every deadline derived from an upstream signal goes through here, so none is negative, past, non-finite or
-/// further away than ``maximumDelay`` (a bogus header once benched an account for 31 years — design-notes §2).
+/// further away than ``maximumDelay`` (a bogus header once benched an account for 31 years).
 enum SignalDeadline {
     /// The longest any server-given delay may bench an account: 7 days.
     static let maximumDelay: TimeInterval = 7 * 24 * 60 * 60
 
-    /// Unix times above this are milliseconds (design-notes §2: "values > 10^12 are ms").
+    /// Unix times above this are milliseconds: some senders give `resets_at` in milliseconds.
     static let millisecondsThreshold: Double = 1e12
 
     /// `now + seconds`, clamped to at most 7 days; `nil` for a negative or non-finite delay.

@@ -66,7 +66,7 @@ public struct UpstreamError: Hashable, Sendable {
     }
 }
 
-/// The upstream error codes that steer policy (design-notes §1).
+/// The upstream error codes that steer policy (see docs/routing.md).
 public enum UpstreamErrorKind: String, Hashable, Sendable, CaseIterable {
     /// `usage_limit_reached`: the account's usage window is used up.
     case usageLimitReached = "usage_limit_reached"

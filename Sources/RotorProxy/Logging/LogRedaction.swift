@@ -3,7 +3,7 @@ import HTTPTypes
 /// The one place that decides what must never appear in a log line or an error description.
 ///
 /// Redacts `Authorization`, `Proxy-Authorization`, cookies, `x-api-key`, every `*_token` / `*-token`, `code` and
-/// `code_verifier` (design-notes §6), whatever their case and whether they are headers, JSON members or metadata.
+/// `code_verifier`, whatever their case and whether they are headers, JSON members or metadata.
 public enum LogRedaction {
     /// What a redacted value is replaced with.
     public static let placeholder = "***"

@@ -5,7 +5,7 @@ import RotorCore
 
 /// How a request is tied to an account: its conversation key and the owner of an echoed `x-codex-turn-state`.
 ///
-/// Conversation key = the body's `prompt_cache_key`, else the `session-id` / `session_id` header (design-notes §5).
+/// Conversation key = the body's `prompt_cache_key`, else the `session-id` / `session_id` header.
 /// A turn state is bound, by the SHA-256 of its value, to the account whose response minted it.
 enum ConversationAffinity {
     /// How long a conversation stays bound to its account after its last request.

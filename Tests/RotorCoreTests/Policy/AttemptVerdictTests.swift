@@ -2,7 +2,7 @@ import Foundation
 import RotorCore
 import Testing
 
-/// One row of design-notes §1: an outcome and the verdict's classification.
+/// One row of the classification table (docs/routing.md): an outcome and the verdict's classification.
 struct OutcomeRow: Sendable, CustomTestStringConvertible {
     var name: String
     var outcome: AttemptOutcome
@@ -86,7 +86,7 @@ struct AttemptVerdictTests {
         .failedFirstEvent(status: 200, headers: [], event: bytes(json))
     }
 
-    /// Every row of design-notes §1 gets its classification.
+    /// Every row of the classification table gets its classification.
     @Test(arguments: rows)
     func classifies(row: OutcomeRow) {
         #expect(AttemptVerdict(classifying: row.outcome, now: testNow).classification == row.classification)

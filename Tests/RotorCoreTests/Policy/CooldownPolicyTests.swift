@@ -2,7 +2,7 @@ import Foundation
 import RotorCore
 import Testing
 
-/// One precedence rule of design-notes §2: headers and body of a usage-limit 429 and the expected deadline.
+/// One cooldown precedence rule (docs/routing.md): headers and body of a usage-limit 429 and the expected deadline.
 struct PrecedenceRow: Sendable, CustomTestStringConvertible {
     var name: String
     var headers: HeaderFields
@@ -79,7 +79,7 @@ struct CooldownPolicyTests {
             seconds: 604_800, source: .bodyReset),
     ]
 
-    /// Each precedence rule of design-notes §2 picks the deadline from the right source.
+    /// Each cooldown precedence rule picks the deadline from the right source.
     @Test(arguments: rows)
     func followsPrecedence(row: PrecedenceRow) {
         var generator = SplitMix64(seed: 1)
