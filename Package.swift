@@ -107,7 +107,15 @@ let package = Package(
         // Benchmarks (`swift run -c release rotor-bench …`); never part of the test suite.
         .executableTarget(
             name: "rotor-bench",
-            dependencies: ["RotorCore", "RotorStore"],
+            dependencies: [
+                "RotorCore",
+                "RotorStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "bench/RotorBench",
             swiftSettings: upcomingFeatures
         ),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One benchmark, run as a subcommand of `rotor-bench`.
 protocol Benchmark {
     /// The subcommand name.
@@ -5,7 +7,7 @@ protocol Benchmark {
     /// One line for the usage text.
     static var summary: String { get }
     /// Runs the benchmark and prints its figures.
-    static func run()
+    static func run() async
 }
 
 /// Per-iteration timings and their order statistics.
@@ -46,6 +48,10 @@ extension Duration {
 extension String {
     /// A number with two decimals, without Foundation's formatters.
     init(format2 value: Double) {
+        guard value >= 0 else {
+            self = "-" + String(format2: -value)
+            return
+        }
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
         self = "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
@@ -55,4 +61,10 @@ extension String {
     func padded(_ width: Int) -> String {
         String(repeating: " ", count: max(0, width - count)) + self
     }
+}
+
+/// `text`'s UTF-8 in base64url without padding (the parts of the unsigned JWTs the benchmarks store).
+func base64URL(_ text: String) -> String {
+    Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
 }

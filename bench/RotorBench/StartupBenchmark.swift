@@ -128,10 +128,9 @@ enum StartupBenchmark: Benchmark {
         return status
     }
 
+    /// CLOCK_REALTIME in nanoseconds (what `date +%s%N` prints), to the precision `Date` keeps.
     private static func realtimeNanoseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return now.tv_sec * 1_000_000_000 + now.tv_nsec
+        Int((Date().timeIntervalSince1970 * 1e9).rounded())
     }
 
     private static func percentile(_ samples: [Int], _ fraction: Double) -> Int {
@@ -145,11 +144,6 @@ enum StartupBenchmark: Benchmark {
 
     private static func figures(_ samples: [Int]) -> String {
         "\(milliseconds(percentile(samples, 0.5))) / \(milliseconds(percentile(samples, 0.9)))"
-    }
-
-    private static func base64URL(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     private static func fail(_ message: String) -> Never {
