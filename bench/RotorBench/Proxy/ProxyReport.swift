@@ -18,9 +18,9 @@ struct Report {
                      "| measure | direct | through rotor | rotor adds / ratio |", "|---|---|---|---|"]
         for row in ttfb {
             lines.append("| TTFB p50, c=\(row.concurrency) (ms) | \(row.direct.p50.millisecondsText) | "
-                + "\(row.rotor.p50.millisecondsText) | +\((row.rotor.p50 - row.direct.p50).millisecondsText) |")
+                + "\(row.rotor.p50.millisecondsText) | \(signed(row.rotor.p50 - row.direct.p50)) |")
             lines.append("| TTFB p99, c=\(row.concurrency) (ms) | \(row.direct.p99.millisecondsText) | "
-                + "\(row.rotor.p99.millisecondsText) | +\((row.rotor.p99 - row.direct.p99).millisecondsText) |")
+                + "\(row.rotor.p99.millisecondsText) | \(signed(row.rotor.p99 - row.direct.p99)) |")
         }
         for row in throughput {
             lines.append("| requests/s, c=\(row.concurrency) | \(Int(row.direct)) | \(Int(row.rotor)) | "
