@@ -32,6 +32,36 @@ struct ProxyInboundLimitsTests {
         "GET /v1/models HTTP/1.1\r\n\(credentials(proxy))\r\n"
     }
 
+    /// The four variables set the limits; unset or empty ones keep the defaults; anything else is refused with
+    /// the variable named.
+    @Test func readsTheEnvironment() throws {
+        let configured = try ProxyConfiguration.fromEnvironment(
+            Self.environment(head: "2.5", keepAlive: "90", body: "0.25", maxConnections: "64"),
+            secret: .generate()
+        )
+        #expect(
+            configured.inbound
+                == InboundLimits(requestHead: .milliseconds(2_500), keepAlive: .seconds(90), requestBody: .milliseconds(250),
+                                 maxConnections: 64)
+        )
+        let defaults = try ProxyConfiguration.fromEnvironment(["ROTOR_MAX_CONNECTIONS": ""], secret: .generate())
+        #expect(
+            defaults.inbound
+                == InboundLimits(requestHead: .seconds(10), keepAlive: .seconds(120), requestBody: .seconds(60),
+                                 maxConnections: 512)
+        )
+        let refused: [(String, String)] = [
+            ("ROTOR_REQUEST_HEAD_TIMEOUT", "0"), ("ROTOR_KEEPALIVE_TIMEOUT", "soon"), ("ROTOR_BODY_TIMEOUT", "-1"),
+            ("ROTOR_BODY_TIMEOUT", "86401"), ("ROTOR_MAX_CONNECTIONS", "0"), ("ROTOR_MAX_CONNECTIONS", "-5"),
+            ("ROTOR_MAX_CONNECTIONS", "1.5"),
+        ]
+        for (name, value) in refused {
+            #expect(throws: ProxyConfigurationError.self, "\(name)=\(value)") {
+                try ProxyConfiguration.fromEnvironment([name: value], secret: .generate())
+            }
+        }
+    }
+
     // MARK: - The request head
 
     /// A connection that sends nothing is closed, without an answer, once the head timeout has passed.
