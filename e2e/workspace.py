@@ -157,9 +157,11 @@ class RunningProxy:
         return self.secret_file.read_text().strip()
 
 
-def start_proxy(space: Workspace, *args: str, timeout: float = COMMAND_TIMEOUT) -> RunningProxy:
-    """Starts `rotor proxy --json ARGS…` and waits (bounded) for its first stdout line."""
-    process, stderr_path = space.spawn([str(space.rotor_bin), "proxy", "--json", *args])
+def start_proxy(space: Workspace, *args: str, launcher: tuple[str, ...] = (),
+                timeout: float = COMMAND_TIMEOUT) -> RunningProxy:
+    """Starts `rotor proxy --json ARGS…` (through `launcher`, e.g. `prlimit …`, which must exec rotor in its place)
+    and waits (bounded) for its first stdout line."""
+    process, stderr_path = space.spawn([*launcher, str(space.rotor_bin), "proxy", "--json", *args])
     line = read_line(process, timeout=timeout)
     if not line:
         raise AssertionError(f"rotor proxy printed no first line within {timeout}s (exit status "

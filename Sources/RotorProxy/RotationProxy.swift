@@ -110,14 +110,21 @@ struct RotationProxy {
         // Hummingbird's own lines ("Server started …") repeat rotor's; keep them for debugging only.
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
-        let server = try HTTPServerBuilder.proxyHTTP1.buildServer(
-            configuration: ServerConfiguration(address: .hostname(configuration.host.rawValue, port: configuration.port)),
+        let connections = ClientConnections(capacity: configuration.inbound.maxConnections, logger: logger)
+        let builder = HTTPServerBuilder.proxyHTTP1(limits: configuration.inbound, connections: connections, logger: logger)
+        let server = try builder.buildServer(
+            configuration: ServerConfiguration(
+                address: .hostname(configuration.host.rawValue, port: configuration.port),
+                availableConnectionsDelegate: AdmissionGate(connections: connections)
+            ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: serverLogger,
             responder: { request, writer, channel in
                 try await responder.respond(to: request, writer: writer, channel: channel)
             },
             onServerRunning: { channel in
+                // Before anyone learns the port, so every client connection is admitted in the order it came.
+                await connections.admitConnections(acceptedBy: channel)
                 let port = channel.localAddress?.port ?? 0
                 boundPort.value.store(port, ordering: .releasing)
                 portContinuation.yield(port)

@@ -30,6 +30,7 @@ enum RotorVersion {
 @main
 enum RotorMain {
     static func main() async {
+        DescriptorLimit.raiseToHardLimit()
         do {
             var command = try Rotor.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

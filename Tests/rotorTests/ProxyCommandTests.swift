@@ -40,6 +40,29 @@ struct ProxyCommandTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// A malformed bound on client connections stops `rotor proxy` before it listens: one line naming the
+    /// variable, exit 78.
+    @Test(arguments: [
+        ("ROTOR_REQUEST_HEAD_TIMEOUT", "soon"), ("ROTOR_KEEPALIVE_TIMEOUT", "0"), ("ROTOR_BODY_TIMEOUT", "-1"),
+        ("ROTOR_MAX_CONNECTIONS", "0"), ("ROTOR_MAX_CONNECTIONS", "many"),
+    ])
+    func refusesMalformedConnectionBounds(_ name: String, _ value: String) throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        var environment = home.environment
+        environment[name] = value
+        // Bounded: a proxy that ignored the variable would serve until `timeout` stops it (status 124).
+        let result = try RotorExecutable.run(
+            ["10", RotorExecutable.url.path, "proxy"],
+            environment: environment,
+            executable: "/usr/bin/timeout"
+        )
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderrLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("rotor: \(name)=\(value) is not"))
+        #expect(result.stdout.isEmpty)
+    }
+
     /// `rotor proxy --json` prints the ready object first, keeps its secret and log private, answers on the
     /// port, and exits 0 on SIGTERM.
     @Test func runsUntilTerminated() throws {

@@ -127,6 +127,19 @@ struct RunCommandTests {
         #expect(!workspace.markerExists)
     }
 
+    /// A malformed bound on client connections stops rotor with one line naming the variable (exit 78); the tool
+    /// never runs.
+    @Test(arguments: [("ROTOR_REQUEST_HEAD_TIMEOUT", "soon"), ("ROTOR_MAX_CONNECTIONS", "0")])
+    func refusesMalformedConnectionBounds(_ name: String, _ value: String) throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let result = try workspace.run(["--"] + workspace.markerCommand, environment: [name: value])
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderrLines.count == 1)
+        #expect(result.stderr.hasPrefix("rotor: \(name)=\(value) is not"))
+        #expect(!workspace.markerExists)
+    }
+
     // MARK: - Running
 
     /// rotor exits with the child's status, or 128+N when the child died of signal N; it prints nothing itself.

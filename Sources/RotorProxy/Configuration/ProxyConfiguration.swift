@@ -26,6 +26,8 @@ public struct ProxyConfiguration: Sendable {
     public var pinnedAccount: AccountID?
     /// Where tokens are refreshed. Default `https://auth.openai.com` (`ROTOR_AUTH_ISSUER`).
     public var issuer: OAuthIssuer
+    /// How long, and how many, client connections are held.
+    public var inbound: InboundLimits
 
     /// The default upstream: the ChatGPT Codex backend.
     public static let defaultUpstreamURL = URL(string: "https://chatgpt.com/backend-api/codex")!
@@ -43,7 +45,8 @@ public struct ProxyConfiguration: Sendable {
         maxBodyBytes: Int = ProxyConfiguration.defaultMaxBodyBytes,
         maxWait: Duration = .seconds(20),
         pinnedAccount: AccountID? = nil,
-        issuer: OAuthIssuer = .openAI
+        issuer: OAuthIssuer = .openAI,
+        inbound: InboundLimits = InboundLimits()
     ) {
         self.host = host
         self.port = port
@@ -55,6 +58,7 @@ public struct ProxyConfiguration: Sendable {
         self.maxWait = maxWait
         self.pinnedAccount = pinnedAccount
         self.issuer = issuer
+        self.inbound = inbound
     }
 
     /// The URL every create-response request is sent to.
@@ -67,7 +71,8 @@ public struct ProxyConfiguration: Sendable {
     /// The defaults overridden by the `ROTOR_*` variables of `environment`.
     ///
     /// Reads `ROTOR_UPSTREAM_URL`, `ROTOR_CA_FILE`, `ROTOR_CONNECT_TIMEOUT`, `ROTOR_HEADER_TIMEOUT`,
-    /// `ROTOR_IDLE_TIMEOUT` (seconds, decimals allowed), `ROTOR_MAX_BODY_BYTES` and `ROTOR_MAX_WAIT` (seconds).
+    /// `ROTOR_IDLE_TIMEOUT`, `ROTOR_REQUEST_HEAD_TIMEOUT`, `ROTOR_KEEPALIVE_TIMEOUT`, `ROTOR_BODY_TIMEOUT` (seconds,
+    /// decimals allowed), `ROTOR_MAX_BODY_BYTES`, `ROTOR_MAX_WAIT` (seconds) and `ROTOR_MAX_CONNECTIONS`.
     public static func fromEnvironment(
         _ environment: [String: String],
         secret: ProxySecret
@@ -95,7 +100,28 @@ public struct ProxyConfiguration: Sendable {
             configuration.maxBodyBytes = bytes
         }
         configuration.maxWait = try seconds("ROTOR_MAX_WAIT", environment, allowZero: true) ?? configuration.maxWait
+        configuration.inbound = try inboundLimits(environment)
         return configuration
+    }
+
+    /// The defaults overridden by `ROTOR_REQUEST_HEAD_TIMEOUT`, `ROTOR_KEEPALIVE_TIMEOUT`, `ROTOR_BODY_TIMEOUT` and
+    /// `ROTOR_MAX_CONNECTIONS`.
+    private static func inboundLimits(
+        _ environment: [String: String]
+    ) throws(ProxyConfigurationError) -> InboundLimits {
+        var limits = InboundLimits()
+        limits.requestHead = try seconds("ROTOR_REQUEST_HEAD_TIMEOUT", environment) ?? limits.requestHead
+        limits.keepAlive = try seconds("ROTOR_KEEPALIVE_TIMEOUT", environment) ?? limits.keepAlive
+        limits.requestBody = try seconds("ROTOR_BODY_TIMEOUT", environment) ?? limits.requestBody
+        if let value = environment["ROTOR_MAX_CONNECTIONS"], !value.isEmpty {
+            guard let count = Int(value), count > 0 else {
+                throw .invalid(
+                    variable: "ROTOR_MAX_CONNECTIONS", value: value, expected: "a positive number of connections"
+                )
+            }
+            limits.maxConnections = count
+        }
+        return limits
     }
 
     private static func seconds(

@@ -95,6 +95,17 @@ extension ProxyError {
         )
     }
 
+    /// 408: the request body paused longer than `limit` (`ROTOR_BODY_TIMEOUT`).
+    public static func requestTimeout(after limit: Duration) -> ProxyError {
+        ProxyError(
+            status: .requestTimeout,
+            type: "invalid_request_error",
+            code: "request_timeout",
+            message: "The request body paused for more than \(limit), so rotor gave up on it; send the body "
+                + "without pausing, or raise ROTOR_BODY_TIMEOUT."
+        )
+    }
+
     /// 415: a compressed request body.
     public static func compressedBody(encoding: String) -> ProxyError {
         ProxyError(

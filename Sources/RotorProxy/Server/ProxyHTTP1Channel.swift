@@ -5,23 +5,32 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1 child channel plus the ``RequestTargetInspector`` in front of the conversion to HTTP types
-/// and the ``ClientCloseObserver`` behind it.
+/// Hummingbird's HTTP/1 child channel plus rotor's handlers: the ``RequestBytesObserver`` in front of the HTTP/1
+/// decoder and the ``InboundConnectionHandler`` behind it, which bound the connection's waits; the
+/// ``RequestTargetInspector`` in front of the conversion to HTTP types; and the ``ClientCloseObserver`` behind it.
 ///
 /// Mirrors `HummingbirdCore.HTTP1Channel.setup` (2.28.1), which offers no hook before that conversion.
 struct ProxyHTTP1Channel: HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     let responder: HTTPChannelHandler.Responder
+    let limits: InboundLimits
+    let connections: ClientConnections
+    /// rotor's logger (Hummingbird's, passed to `setup`, is held at `notice` and above).
+    let rotorLogger: Logger
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(RequestBytesObserver())
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false,
                 withErrorHandling: false,
                 withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: .init()
+            )
+            try channel.pipeline.syncOperations.addHandler(
+                InboundConnectionHandler(limits: limits, connections: connections, logger: rotorLogger)
             )
             try channel.pipeline.syncOperations.addHandler(RequestTargetInspector())
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
@@ -40,8 +49,10 @@ struct ProxyHTTP1Channel: HTTPChannelHandler {
 }
 
 extension HTTPServerBuilder {
-    /// The proxy's HTTP/1 server.
-    static var proxyHTTP1: HTTPServerBuilder {
-        HTTPServerBuilder { responder in ProxyHTTP1Channel(responder: responder) }
+    /// The proxy's HTTP/1 server, its connections bounded by `limits` and counted in `connections`.
+    static func proxyHTTP1(limits: InboundLimits, connections: ClientConnections, logger: Logger) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            ProxyHTTP1Channel(responder: responder, limits: limits, connections: connections, rotorLogger: logger)
+        }
     }
 }

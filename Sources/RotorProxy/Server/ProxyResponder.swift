@@ -40,7 +40,11 @@ struct ProxyResponder: Sendable {
         )
         if let rejection = requestGuard.rejection(for: request.head) {
             logger.debug("request refused", metadata: ["rotor.status": "\(rejection.status.code)", "rotor.code": "\(rejection.code)"])
-            try await writer.writeError(rejection, headers: headers)
+            // The connection closes after a refusal: a client without the secret cannot hold it as a working
+            // client, which the connection cap never evicts.
+            var fields = headers
+            fields[.connection] = "close"
+            try await writer.writeError(rejection, headers: fields)
             return
         }
         switch ProxyRoute(request.head) {
@@ -80,6 +84,12 @@ struct ProxyResponder: Sendable {
             body = try await request.collectBody(upTo: configuration.maxBodyBytes)
         } catch is NIOTooManyBytesError {
             try await writer.writeError(.bodyTooLarge(limit: configuration.maxBodyBytes), headers: headers)
+            return
+        } catch let stalled as RequestBodyStalled {
+            logger.debug("request body stalled", metadata: ["rotor.status": "408"])
+            var fields = headers
+            fields[.connection] = "close"
+            try await writer.writeError(.requestTimeout(after: stalled.limit), headers: fields)
             return
         }
         let rewritten: RewrittenRequest

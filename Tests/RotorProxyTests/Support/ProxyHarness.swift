@@ -88,14 +88,17 @@ struct ProxyUnderTest: Sendable {
     }
 }
 
-/// Runs the proxy against `upstreamURL` for the duration of `body`.
+/// Runs the proxy against `upstreamURL` for the duration of `body`, configured by the `ROTOR_*` variables of
+/// `environment` as a user's would be, then by `configure`.
 func withProxy<T: Sendable>(
     upstreamURL: URL,
     accounts: FakeAccounts = .one,
+    environment: [String: String] = [:],
     configure: (inout ProxyConfiguration) -> Void = { _ in },
     _ body: (ProxyUnderTest) async throws -> T
 ) async throws -> T {
-    var configuration = ProxyConfiguration(secret: ProxySecret.generate(), upstreamURL: upstreamURL)
+    var configuration = try ProxyConfiguration.fromEnvironment(environment, secret: ProxySecret.generate())
+    configuration.upstreamURL = upstreamURL
     configuration.timeouts = UpstreamTimeouts(connect: .seconds(5), header: .seconds(10), idle: .seconds(10))
     configure(&configuration)
     return try await withTestClient { logger, client in

@@ -53,33 +53,12 @@ final class RawConnection {
     /// Reads one response: status, lower-cased headers, and a `content-length` body.
     func readResponse() throws -> RawResponse {
         while true {
-            if let end = headerEnd() {
-                let head = String(decoding: buffer[..<end], as: UTF8.self)
-                var lines = head.components(separatedBy: "\r\n")
-                let statusLine = lines.removeFirst().split(separator: " ")
-                guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw RawHTTPError.malformed }
-                var headers: [(String, String)] = []
-                for line in lines where !line.isEmpty {
-                    let parts = line.split(separator: ":", maxSplits: 1)
-                    headers.append((parts[0].lowercased(), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
-                }
-                let length = headers.first { $0.0 == "content-length" }.flatMap { Int($0.1) } ?? 0
-                while buffer.count < end + 4 + length { try fill() }
-                let body = Array(buffer[(end + 4)..<(end + 4 + length)])
-                buffer.removeFirst(end + 4 + length)
-                return RawResponse(status: status, headers: headers, body: String(decoding: body, as: UTF8.self))
+            if let (response, length) = try RawResponse.parse(buffer) {
+                buffer.removeFirst(length)
+                return response
             }
             try fill()
         }
-    }
-
-    private func headerEnd() -> Int? {
-        guard buffer.count >= 4 else { return nil }
-        for index in 0...(buffer.count - 4)
-        where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
-            return index
-        }
-        return nil
     }
 
     private func fill() throws {
@@ -96,6 +75,33 @@ struct RawResponse: Sendable {
     var body: String
 
     func header(_ name: String) -> String? { headers.first { $0.0 == name }?.1 }
+
+    /// The response at the start of `bytes` and how many bytes it took, or `nil` while it is incomplete.
+    static func parse(_ bytes: [UInt8]) throws -> (response: RawResponse, length: Int)? {
+        guard let end = headerEnd(bytes) else { return nil }
+        let head = String(decoding: bytes[..<end], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw RawHTTPError.malformed }
+        var headers: [(String, String)] = []
+        for line in lines where !line.isEmpty {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            headers.append((parts[0].lowercased(), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
+        }
+        let length = headers.first { $0.0 == "content-length" }.flatMap { Int($0.1) } ?? 0
+        guard bytes.count >= end + 4 + length else { return nil }
+        let body = String(decoding: bytes[(end + 4)..<(end + 4 + length)], as: UTF8.self)
+        return (RawResponse(status: status, headers: headers, body: body), end + 4 + length)
+    }
+
+    private static func headerEnd(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for index in 0...(bytes.count - 4)
+        where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
 }
 
 enum RawHTTPError: Error {
