@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @testable import RotorAuth
@@ -67,12 +68,59 @@ struct PasteLoginTests {
         }
     }
 
-    /// A pasted answer of another login attempt is refused.
-    @Test func checksTheState() async throws {
+    /// A pasted answer of another login attempt (a stale tab) asks again instead of failing; this login's answer,
+    /// pasted next, completes it.
+    @Test func asksAgainAfterAnotherAttemptsAnswer() async throws {
         let fake = FakeIssuer()
         try await fake.run { issuer in
-            let user = TestUser(pasting: [{ url in "\(fake.authorize(url).code)#someone-elses-state" }])
+            let user = TestUser(pasting: [
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { url in
+                    let grant = fake.authorize(url)
+                    return "\(grant.code)#\(grant.state)"
+                },
+            ])
+            let tokens = try await run(issuer, user: user)
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
+            #expect(fake.state.withLock { $0.exchangeRequests.count } == 1)
+        }
+    }
+
+    /// Up to three wrong pastes (of any kind) are each asked again; the answer pasted after them completes the login.
+    @Test func asksAgainUpToThreeTimes() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            let user = TestUser(pasting: [
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { _ in "I logged in" },
+                { url in "code=\(fake.authorize(url).code)&state=another-attempt" },
+                { url in
+                    let grant = fake.authorize(url)
+                    return "\(grant.code)#\(grant.state)"
+                },
+            ])
+            let tokens = try await run(issuer, user: user)
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
+        }
+    }
+
+    /// A fourth wrong paste ends the login with the reason of that paste; nothing after it is read.
+    @Test func failsAfterTheFourthWrongPaste() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            let user = TestUser(pasting: [
+                { _ in "I logged in" },
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { _ in "still not it" },
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { url in
+                    let grant = fake.authorize(url)
+                    return "\(grant.code)#\(grant.state)"
+                },
+            ])
             await #expect(throws: LoginError.stateMismatch) { _ = try await run(issuer, user: user) }
+            #expect(user.unreadPastes == 1)
+            #expect(fake.state.withLock { $0.exchangeRequests.isEmpty })
         }
     }
 
