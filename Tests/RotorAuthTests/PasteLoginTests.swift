@@ -83,6 +83,8 @@ struct PasteLoginTests {
             let tokens = try await run(issuer, user: user)
             #expect(tokens.refreshToken.hasPrefix("rt-code-"))
             #expect(fake.state.withLock { $0.exchangeRequests.count } == 1)
+            #expect(user.messages.contains(.pasteFromAnotherAttempt))
+            #expect(!user.messages.contains(.pasteNotRecognized))
         }
     }
 
@@ -121,6 +123,32 @@ struct PasteLoginTests {
             await #expect(throws: LoginError.stateMismatch) { _ = try await run(issuer, user: user) }
             #expect(user.unreadPastes == 1)
             #expect(fake.state.withLock { $0.exchangeRequests.isEmpty })
+        }
+    }
+
+    /// Four pastes in a row that are no answer at all end the login and say what to paste.
+    @Test func failsAfterTheFourthUnrecognizedPaste() async throws {
+        try await FakeIssuer().run { issuer in
+            let user = TestUser(pasting: Array(repeating: { _ in "I logged in" }, count: 5))
+            await #expect(throws: LoginError.pasteNotRecognized) { _ = try await run(issuer, user: user) }
+            #expect(user.unreadPastes == 1)
+            #expect(user.messages.filter { $0 == .pasteNotRecognized }.count == 3)
+        }
+    }
+
+    /// Pressing Enter is not a wrong paste: blank lines do not count towards the limit.
+    @Test func blankLinesDoNotCount() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            var pastes: [@Sendable (URL) -> String] = [{ _ in "" }, { _ in "   " }]
+            pastes += Array(repeating: { _ in "I logged in" }, count: 3)
+            pastes.append { _ in "" }
+            pastes.append { url in
+                let grant = fake.authorize(url)
+                return "\(grant.code)#\(grant.state)"
+            }
+            let tokens = try await run(issuer, user: TestUser(pasting: pastes))
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
         }
     }
 
