@@ -140,6 +140,39 @@ struct RunCommandTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// A launcher that ignores SIGCHLD (some CI runners and supervisors do) hands that on to rotor through exec; the
+    /// kernel would then reap the child by itself and lose its status. rotor still exits with the child's status.
+    @Test(arguments: [("exit 0", Int32(0)), ("exit 7", 7), ("kill -TERM $$", 143)])
+    func exitsWithTheChildsStatusWhenStartedWithSIGCHLDIgnored(script: String, expected: Int32) throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let environment = workspace.home.environment
+        // The launcher really hands on an ignored SIGCHLD: a program it starts sees it in its SigIgn mask.
+        let status = try Self.launchIgnoringSIGCHLD(["/bin/cat", "/proc/self/status"], environment: environment)
+        let ignored = try #require(status.stdout.split(separator: "\n").first { $0.hasPrefix("SigIgn:") })
+        let hex = ignored.dropFirst("SigIgn:".count).trimmingPrefix(while: \.isWhitespace)
+        let mask = try #require(UInt64(hex, radix: 16))
+        #expect(mask & (1 << (UInt64(SIGCHLD) - 1)) != 0)
+
+        let result = try Self.launchIgnoringSIGCHLD(
+            [RotorExecutable.url.path, "run", "--", "/bin/sh", "-c", script], environment: environment)
+        #expect(result.status == expected, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+    }
+
+    /// Runs `command` from a launcher that sets SIGCHLD to be ignored and then execs it.
+    static func launchIgnoringSIGCHLD(_ command: [String], environment: [String: String]) throws
+        -> RotorExecutable.Result
+    {
+        let launcher = """
+            import os, signal, sys
+            signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+            os.execv(sys.argv[1], sys.argv[1:])
+            """
+        return try RotorExecutable.run(
+            ["-c", launcher] + command, environment: environment, executable: "/usr/bin/python3")
+    }
+
     /// openai-env (any command but codex): OPENAI_BASE_URL points at the loopback proxy and OPENAI_API_KEY is the
     /// per-run secret; the arguments, `--` and flag-like ones included, arrive untouched and hold no secret.
     @Test func openAIEnvironmentProfile() throws {
