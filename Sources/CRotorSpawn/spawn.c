@@ -128,7 +128,29 @@ static void exec_child(const char *path, char *const argv[], char *const envp[],
     child_fail(report_fd, errno);
 }
 
+/// A process that inherited SIGCHLD ignored (some launchers and CI runners exec with it so), or that set
+/// SA_NOCLDWAIT, has its children reaped by the kernel: waiting for one then fails with ECHILD and its exit status is
+/// lost. Restoring the default disposition (which ignores the signal too, but keeps the status for waitpid) makes
+/// the child's exit status reach the parent. Only those two cases are changed: a handler someone installed stays.
+static int keep_children_exit_status(void) {
+    struct sigaction current;
+    if (sigaction(SIGCHLD, NULL, &current) != 0) {
+        return errno;
+    }
+    if (current.sa_handler != SIG_IGN && (current.sa_flags & SA_NOCLDWAIT) == 0) {
+        return 0;
+    }
+    struct sigaction default_action = {0};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    return sigaction(SIGCHLD, &default_action, NULL) == 0 ? 0 : errno;
+}
+
 int rotor_spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid) {
+    int disposition_error = keep_children_exit_status();
+    if (disposition_error != 0) {
+        return -disposition_error;
+    }
     long open_max = sysconf(_SC_OPEN_MAX);
     int descriptor_limit = (open_max > 0 && open_max < 65536) ? (int)open_max : 65536;
     int report[2];
