@@ -1,7 +1,7 @@
 // Hand-written because no maintained package can do this: posix_spawn and swift-subprocess 1.0.2 cannot set
 // Linux's parent-death signal (PR_SET_PDEATHSIG), which must be set in the child between fork and exec so that the
 // child never outlives rotor, not even after `kill -9`. Foundation.Process also moves the child into a new
-// background process group, which breaks an interactive child (see docs: swift-stack-notes pitfalls 8, 9, 13).
+// background process group, which breaks an interactive child.
 //
 // Between fork and exec the child of a multi-threaded parent may only call async-signal-safe functions, so the
 // child below uses nothing but system calls.
@@ -63,10 +63,14 @@ static int parse_descriptor(const char *name) {
 /// close-on-exec) stays usable until then. Tries close_range(2), then a /proc/self/fd walk, then every number
 /// below `descriptor_limit`.
 static void mark_inherited_descriptors_cloexec(int descriptor_limit) {
+    // close_range with CLOSE_RANGE_CLOEXEC needs Linux 5.11, and older kernel headers do not name it at all.
+#ifdef SYS_close_range
     if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
         return;
     }
-    int directory = (int)syscall(SYS_open, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+#endif
+    // openat, not open: arm64 (like every newer architecture) has no open system call.
+    int directory = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (directory >= 0) {
         char buffer[4096];
         long count;
