@@ -1,19 +1,18 @@
 import Foundation
 import RotorCore
+import RotorPlatform
 import RotorStore
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The per-account lock that makes a token refresh single-flight across processes: an exclusive `flock` on
 /// `<state dir>/locks/<account id>.lock` (0600 from creation, `O_CLOEXEC` so a child never inherits it). The kernel
 /// releases it when the holder exits, however it exits.
 ///
-/// The lock is taken with `LOCK_NB` in a bounded retry loop that sleeps between tries, so no Swift concurrency
-/// thread ever blocks in `flock`.
+/// The lock is polled (``AdvisoryLock``), sleeping on `clock` between tries, so no Swift concurrency thread ever
+/// blocks in `flock`.
 struct AccountLock {
     /// The lock file of `id` in `directory`.
     static func url(for id: AccountID, in directory: StateDirectory) -> URL {
@@ -37,27 +36,22 @@ struct AccountLock {
         } catch {
             throw TokenRefreshError.transient("cannot open the account's lock file: \(error)")
         }
-        defer { close(descriptor) }
-        try await acquire(descriptor, maximumWait: maximumWait, clock: clock)
-        defer { flock(descriptor, LOCK_UN) }
+        defer { PrivateFile.close(descriptor) }
+        let lock = AdvisoryLock(descriptor: descriptor)
+        try await acquire(lock, maximumWait: maximumWait, clock: clock)
+        defer { lock.unlock() }
         return try await body()
     }
 
-    private static func acquire(_ descriptor: Int32, maximumWait: Duration, clock: some Clock<Duration>) async throws {
-        let start = clock.now
-        var pause = Duration.milliseconds(2)
-        while true {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return }
-            let error = errno
-            guard error == EWOULDBLOCK || error == EINTR else {
-                throw TokenRefreshError.transient(
-                    "cannot lock the account's lock file: \(String(cString: strerror(error)))")
-            }
-            guard start.duration(to: clock.now) < maximumWait else {
-                throw TokenRefreshError.transient("another rotor process has been refreshing this account for too long")
-            }
-            try await clock.sleep(for: pause)
-            pause = min(pause * 2, .milliseconds(50))
+    private static func acquire(_ lock: AdvisoryLock, maximumWait: Duration, clock: some Clock<Duration>) async throws {
+        let taken: Bool
+        do {
+            taken = try await lock.lock(waitingAtMost: maximumWait, clock: clock)
+        } catch let error as SystemError {
+            throw TokenRefreshError.transient("cannot lock the account's lock file: \(error)")
+        }
+        guard taken else {
+            throw TokenRefreshError.transient("another rotor process has been refreshing this account for too long")
         }
     }
 }
