@@ -8,7 +8,6 @@ let upcomingFeatures: [SwiftSetting] = [
 
 let package = Package(
     name: "rotor",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rotor", targets: ["rotor"])
     ],
