@@ -8,7 +8,6 @@ let upcomingFeatures: [SwiftSetting] = [
 
 let package = Package(
     name: "rotor",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rotor", targets: ["rotor"])
     ],
@@ -31,11 +30,18 @@ let package = Package(
             name: "RotorCore",
             swiftSettings: upcomingFeatures
         ),
+        // rotor's calls into the C library (whole writes, private files, file locks) behind one import of it:
+        // the one place a port to another system would change.
+        .target(
+            name: "RotorPlatform",
+            swiftSettings: upcomingFeatures
+        ),
         // The shared SQLite store and the state directory.
         .target(
             name: "RotorStore",
             dependencies: [
                 "RotorCore",
+                "RotorPlatform",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcomingFeatures
@@ -45,6 +51,7 @@ let package = Package(
             name: "RotorAuth",
             dependencies: [
                 "RotorCore",
+                "RotorPlatform",
                 "RotorStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -63,6 +70,7 @@ let package = Package(
             name: "RotorProxy",
             dependencies: [
                 "RotorCore",
+                "RotorPlatform",
                 "RotorStore",
                 "RotorAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -95,6 +103,7 @@ let package = Package(
             name: "rotor",
             dependencies: [
                 "RotorCore",
+                "RotorPlatform",
                 "RotorStore",
                 "RotorAuth",
                 "RotorProxy",
@@ -120,6 +129,7 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .testTarget(name: "RotorCoreTests", dependencies: ["RotorCore"], swiftSettings: upcomingFeatures),
+        .testTarget(name: "RotorPlatformTests", dependencies: ["RotorPlatform"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "RotorStoreTests",
             dependencies: ["RotorStore", "RotorCore", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,7 +1,7 @@
 // Hand-written because no maintained package can do this: posix_spawn and swift-subprocess 1.0.2 cannot set
 // Linux's parent-death signal (PR_SET_PDEATHSIG), which must be set in the child between fork and exec so that the
 // child never outlives rotor, not even after `kill -9`. Foundation.Process also moves the child into a new
-// background process group, which breaks an interactive child (see docs: swift-stack-notes pitfalls 8, 9, 13).
+// background process group, which breaks an interactive child.
 //
 // Between fork and exec the child of a multi-threaded parent may only call async-signal-safe functions, so the
 // child below uses nothing but system calls.
@@ -63,10 +63,14 @@ static int parse_descriptor(const char *name) {
 /// close-on-exec) stays usable until then. Tries close_range(2), then a /proc/self/fd walk, then every number
 /// below `descriptor_limit`.
 static void mark_inherited_descriptors_cloexec(int descriptor_limit) {
+    // close_range with CLOSE_RANGE_CLOEXEC needs Linux 5.11, and older kernel headers do not name it at all.
+#ifdef SYS_close_range
     if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
         return;
     }
-    int directory = (int)syscall(SYS_open, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+#endif
+    // openat, not open: arm64 (like every newer architecture) has no open system call.
+    int directory = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (directory >= 0) {
         char buffer[4096];
         long count;
@@ -128,7 +132,29 @@ static void exec_child(const char *path, char *const argv[], char *const envp[],
     child_fail(report_fd, errno);
 }
 
+/// A process that inherited SIGCHLD ignored (some launchers and CI runners exec with it so), or that set
+/// SA_NOCLDWAIT, has its children reaped by the kernel: waiting for one then fails with ECHILD and its exit status is
+/// lost. Restoring the default disposition (which ignores the signal too, but keeps the status for waitpid) makes
+/// the child's exit status reach the parent. Only those two cases are changed: a handler someone installed stays.
+static int keep_children_exit_status(void) {
+    struct sigaction current;
+    if (sigaction(SIGCHLD, NULL, &current) != 0) {
+        return errno;
+    }
+    if (current.sa_handler != SIG_IGN && (current.sa_flags & SA_NOCLDWAIT) == 0) {
+        return 0;
+    }
+    struct sigaction default_action = {0};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    return sigaction(SIGCHLD, &default_action, NULL) == 0 ? 0 : errno;
+}
+
 int rotor_spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid) {
+    int disposition_error = keep_children_exit_status();
+    if (disposition_error != 0) {
+        return -disposition_error;
+    }
     long open_max = sysconf(_SC_OPEN_MAX);
     int descriptor_limit = (open_max > 0 && open_max < 65536) ? (int)open_max : 65536;
     int report[2];

@@ -113,7 +113,8 @@ public final class ChildProcess: Sendable {
         let status: ExitStatus
         (waiters, status) = state.withLock { state in
             var waitStatus: Int32 = 0
-            // ECHILD only if someone else reaped the child (SIGCHLD ignored): its status is lost then.
+            // ECHILD only if something else in this process reaped the child (the shim keeps SIGCHLD from
+            // letting the kernel do it): its status is lost then.
             let status = rotor_reap(processID, &waitStatus) == 0 ? ExitStatus(waitStatus: waitStatus) : .exited(255)
             guard case .running(let waiters) = state else {
                 return ([], status)

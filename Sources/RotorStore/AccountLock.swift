@@ -1,22 +1,16 @@
 public import Foundation
 public import RotorCore
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RotorPlatform
 
 /// The per-account lock under which every write of an existing account's tokens happens — a refresh, an import, a
 /// fresh login, the adoption of recovered tokens: an exclusive `flock` on `<state dir>/locks/<account id>.lock`
-/// (0600 from creation, `O_CLOEXEC` so a child never inherits it). The kernel releases it when the holder exits,
+/// (0600 from creation, close-on-exec so a child never inherits it). The kernel releases it when the holder exits,
 /// however it exits.
 ///
 /// Refresh tokens are single-use, so two writers that each read the stored login and write their own result would
 /// lose one of them; under this lock a writer reads the stored login, decides, and writes without interleaving.
 ///
-/// The lock is taken with `LOCK_NB` in a bounded retry loop that sleeps between tries, so no Swift concurrency
-/// thread ever blocks in `flock`.
+/// The lock is polled (``AdvisoryLock``), so no Swift concurrency thread ever blocks in `flock`.
 public enum AccountLock {
     /// The lock file of `id` in `directory`.
     public static func url(for id: AccountID, in directory: StateDirectory) -> URL {
@@ -37,7 +31,7 @@ public enum AccountLock {
         }
     }
 
-    /// Runs `body` while holding the lock of `id`.
+    /// Runs `body` while holding the lock of `id`, sleeping on `clock` between tries.
     /// - Throws: ``AccountLockError`` when the lock file cannot be opened or another holder keeps the lock longer
     ///   than `maximumWait`; else what `body` throws.
     public static func withLock<Result>(
@@ -48,22 +42,21 @@ public enum AccountLock {
         notice: SlowWaitNotice? = nil,
         _ body: () async throws -> Result
     ) async throws -> Result {
-        let descriptor = try open(id, in: directory)
-        defer { close(descriptor) }
-        let start = clock.now
-        var wait = BoundedWait(maximumWait: maximumWait, notice: notice)
-        var pause = Duration.milliseconds(2)
-        while try !tryLock(descriptor) {
-            try wait.failedTry(after: start.duration(to: clock.now))
-            try await clock.sleep(for: pause)
-            pause = min(pause * 2, .milliseconds(50))
+        let lock = try open(id, in: directory)
+        defer { PrivateFile.close(lock.descriptor) }
+        let quietly = quietWait(maximumWait, notice)
+        var taken = try await lockAsync(lock, waitingAtMost: quietly, clock: clock)
+        if !taken, let notice {
+            notice.notify()
+            taken = try await lockAsync(lock, waitingAtMost: maximumWait - quietly, clock: clock)
         }
-        defer { flock(descriptor, LOCK_UN) }
+        guard taken else { throw AccountLockError.heldTooLong(maximumWait) }
+        defer { lock.unlock() }
         return try await body()
     }
 
-    /// Runs `body` while holding the lock of `id`, polling for it from the calling thread for at most `maximumWait`
-    /// (for synchronous callers: the command-line tool's saves, opening the store).
+    /// Runs `body` while holding the lock of `id`, pausing the calling thread between tries, for at most
+    /// `maximumWait` (for synchronous callers: the command-line tool's saves, opening the store).
     /// - Throws: ``AccountLockError``, or what `body` throws.
     public static func withLockBlocking<Result>(
         for id: AccountID,
@@ -72,50 +65,52 @@ public enum AccountLock {
         notice: SlowWaitNotice? = nil,
         _ body: () throws -> Result
     ) throws -> Result {
-        let descriptor = try open(id, in: directory)
-        defer { close(descriptor) }
-        let start = ContinuousClock.now
-        var wait = BoundedWait(maximumWait: maximumWait, notice: notice)
-        while try !tryLock(descriptor) {
-            try wait.failedTry(after: start.duration(to: .now))
-            usleep(10_000)
+        let lock = try open(id, in: directory)
+        defer { PrivateFile.close(lock.descriptor) }
+        let quietly = quietWait(maximumWait, notice)
+        var taken = try lockBlocking(lock, waitingAtMost: quietly)
+        if !taken, let notice {
+            notice.notify()
+            taken = try lockBlocking(lock, waitingAtMost: maximumWait - quietly)
         }
-        defer { flock(descriptor, LOCK_UN) }
+        guard taken else { throw AccountLockError.heldTooLong(maximumWait) }
+        defer { lock.unlock() }
         return try body()
     }
 
-    /// What a waiter does after each failed try: gives up past `maximumWait`, and tells the notice once.
-    private struct BoundedWait {
-        let maximumWait: Duration
-        let notice: SlowWaitNotice?
-        var notified = false
+    /// How long to wait before the notice is due (all of `maximumWait` without one).
+    private static func quietWait(_ maximumWait: Duration, _ notice: SlowWaitNotice?) -> Duration {
+        notice.map { min($0.after, maximumWait) } ?? maximumWait
+    }
 
-        mutating func failedTry(after waited: Duration) throws(AccountLockError) {
-            guard waited < maximumWait else { throw .heldTooLong(maximumWait) }
-            if let notice, !notified, waited >= notice.after {
-                notified = true
-                notice.notify()
-            }
+    /// - Throws: ``AccountLockError/cannotOpen(_:)`` when the lock cannot be taken at all; `CancellationError`.
+    private static func lockAsync(
+        _ lock: AdvisoryLock,
+        waitingAtMost wait: Duration,
+        clock: some Clock<Duration>
+    ) async throws -> Bool {
+        do {
+            return try await lock.lock(waitingAtMost: wait, clock: clock)
+        } catch let error as SystemError {
+            throw AccountLockError.cannotOpen(error.description)
         }
     }
 
-    private static func open(_ id: AccountID, in directory: StateDirectory) throws(AccountLockError) -> Int32 {
+    private static func lockBlocking(_ lock: AdvisoryLock, waitingAtMost wait: Duration) throws(AccountLockError) -> Bool {
+        do {
+            return try lock.lock(waitingAtMost: wait)
+        } catch {
+            throw .cannotOpen(error.description)
+        }
+    }
+
+    private static func open(_ id: AccountID, in directory: StateDirectory) throws(AccountLockError) -> AdvisoryLock {
         do {
             try directory.prepare()
-            return try StateDirectory.openPrivateFile(at: url(for: id, in: directory), flags: O_RDWR)
+            return AdvisoryLock(descriptor: try StateDirectory.openPrivateFile(at: url(for: id, in: directory), flags: O_RDWR))
         } catch {
             throw .cannotOpen("\(error)")
         }
-    }
-
-    /// One non-blocking attempt: `true` when the lock is now held, `false` when another holder has it.
-    private static func tryLock(_ descriptor: Int32) throws(AccountLockError) -> Bool {
-        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-        let error = errno
-        guard error == EWOULDBLOCK || error == EINTR else {
-            throw .cannotOpen(StateDirectory.describe(error))
-        }
-        return false
     }
 }
 

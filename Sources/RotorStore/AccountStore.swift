@@ -4,8 +4,6 @@ import RotorCore
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The one source of truth every rotor process shares: accounts, their tokens, cooldowns, usage, conversation

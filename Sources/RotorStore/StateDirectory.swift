@@ -1,10 +1,9 @@
 public import Foundation
 import RotorCore
+import RotorPlatform
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// rotor's private state directory: the database, logs, lock files and the proxy secret.
@@ -96,13 +95,6 @@ public struct StateDirectory: Sendable, Hashable {
             throw StoreError.stateDirectoryNotWritable(root, reason: Self.describe(errno))
         }
     }
-    /// The permission bits (`st_mode & 0o7777`) of an open descriptor, or `nil` if `fstat` fails.
-    public static func permissions(ofDescriptor descriptor: Int32) -> UInt32? {
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return nil }
-        return UInt32(status.st_mode) & 0o7777
-    }
-
 
     /// Opens a private file with `O_CLOEXEC`, creating it with mode 0600 if absent, and returns the descriptor.
     ///
@@ -110,20 +102,11 @@ public struct StateDirectory: Sendable, Hashable {
     /// existing file with a looser mode is tightened to 0600. The caller owns (and closes) the descriptor.
     /// - Throws: ``StoreError`` (`cannotCreateFile`) naming the file.
     public static func openPrivateFile(at url: URL, flags: Int32) throws -> Int32 {
-        let path = url.path(percentEncoded: false)
-        // The mode argument applies only when the file is created, and the umask can only remove bits from it:
-        // 0600 therefore never yields a file readable by others, from its first instant.
-        let descriptor = open(path, flags | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw StoreError.cannotCreateFile(url, reason: describe(errno))
+        do {
+            return try PrivateFile.open(url.path(percentEncoded: false), flags: flags)
+        } catch {
+            throw StoreError.cannotCreateFile(url, reason: error.description)
         }
-        var status = stat()
-        if fstat(descriptor, &status) == 0, status.st_mode & 0o777 != 0o600, fchmod(descriptor, 0o600) != 0 {
-            let error = errno
-            close(descriptor)
-            throw StoreError.cannotCreateFile(url, reason: "cannot make it private (mode 0600): \(describe(error))")
-        }
-        return descriptor
     }
 
     static func describe(_ error: Int32) -> String {

@@ -1,11 +1,6 @@
 public import Foundation
 public import RotorCore
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RotorPlatform
 
 /// Refreshed tokens that could not be written to the store, kept in a private file until a store can take them.
 ///
@@ -31,20 +26,11 @@ public enum TokenRecovery {
     ) throws -> URL {
         try directory.prepare()
         let file = url(for: id, in: directory)
-        let temporary = file.appendingPathExtension("tmp")
         let entry = Entry(credentials: credentials, accessTokenExpiresAt: accessTokenExpiresAt)
-        let bytes = try JSONEncoder().encode(entry)
-        let descriptor = try StateDirectory.openPrivateFile(at: temporary, flags: O_WRONLY | O_TRUNC)
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            try handle.write(contentsOf: bytes)
-            try handle.synchronize()
-            try handle.close()
+            try PrivateFile.replace(file.path(percentEncoded: false), with: try JSONEncoder().encode(entry))
         } catch {
-            throw StoreError.cannotCreateFile(temporary, reason: "\(error)")
-        }
-        guard rename(temporary.path(percentEncoded: false), file.path(percentEncoded: false)) == 0 else {
-            throw StoreError.cannotCreateFile(file, reason: StateDirectory.describe(errno))
+            throw StoreError.cannotCreateFile(file, reason: "\(error)")
         }
         return file
     }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import RotorPlatform
 
 /// Writes to the terminal. Errors are one line on stderr, prefixed with `rotor: `.
 enum CommandOutput {
@@ -15,11 +13,7 @@ enum CommandOutput {
     }
 
     private static func writeStandardError(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
+        // A closed or full stderr leaves nowhere to report to.
+        try? DescriptorOutput.writeAll(text, to: DescriptorOutput.standardError)
     }
 }

@@ -107,9 +107,31 @@ struct BrowserLoginTests {
         }
     }
 
-    /// A callback whose state is not this login's gets a 400 and fails the login with that reason.
-    @Test func wrongStateFailsTheLogin() async throws {
-        try await expectCallbackFailure(query: { _, code in "code=\(code)&state=forged" }, error: .stateMismatch)
+    /// Callbacks without this login's state (a stale tab, a web page's `<img src>`) get a 400 page that says the
+    /// link is stale, and the login keeps waiting: the callback with the right state then completes it.
+    @Test func strayCallbacksDoNotEndTheLogin() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            let tokens = try await run(login(issuer), user: TestUser()) { url in
+                let grant = fake.authorize(url)
+                let port = try TestBrowser.port(of: grant.redirectURI)
+                let strays = [
+                    "code=\(grant.code)&state=forged", "code=\(grant.code)", "", "error=access_denied",
+                    "error=access_denied&state=forged",
+                ]
+                for query in strays {
+                    let page = try await TestBrowser.callback(port: port, query: query)
+                    #expect(page.status == 400, "\(query)")
+                    #expect(page.body.contains("stale"), "\(query)")
+                    #expect(page.headers["x-frame-options"] == "DENY")
+                }
+                #expect(fake.state.withLock { $0.exchangeRequests.isEmpty })
+                let page = try await TestBrowser.callback(port: port, query: "code=\(grant.code)&state=\(grant.state)")
+                #expect(page.status == 200)
+            }
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
+            #expect(fake.state.withLock { $0.exchangeRequests.count } == 1)
+        }
     }
 
     /// A callback without a code gets a 400 and fails the login.
@@ -192,6 +214,22 @@ struct BrowserLoginTests {
                 }
             ])
             let tokens = try await run(login(issuer), user: user)
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
+        }
+    }
+
+    /// While waiting for the browser, a pasted answer of another login attempt asks again instead of ending the
+    /// login; the browser's callback then completes it.
+    @Test func pastedStaleAnswerKeepsTheBrowserLoginWaiting() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            let user = TestUser(pasting: [{ url in "\(fake.authorize(url).code)#someone-elses-state" }])
+            let tokens = try await run(login(issuer), user: user) { url in
+                try await user.waitUntilPastesAreRead()
+                let grant = fake.authorize(url)
+                let port = try TestBrowser.port(of: grant.redirectURI)
+                _ = try await TestBrowser.callback(port: port, query: "code=\(grant.code)&state=\(grant.state)")
+            }
             #expect(tokens.refreshToken.hasPrefix("rt-code-"))
         }
     }

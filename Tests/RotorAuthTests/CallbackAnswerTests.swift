@@ -16,8 +16,12 @@ struct CallbackAnswerTests {
     static let cases: [Case] = [
         Case(name: "success", query: "code=the-code&state=S", status: 200, outcome: .authorized(code: "the-code")),
         Case(name: "encoded values", query: "state=S&code=a%2Bb+c", status: 200, outcome: .authorized(code: "a+b c")),
-        Case(name: "wrong state", query: "code=the-code&state=other", status: 400, outcome: .failed(.stateMismatch)),
-        Case(name: "no state", query: "code=the-code", status: 400, outcome: .failed(.stateMismatch)),
+        // A stale tab, or any web page that points an <img> at the callback: answered, but the login goes on.
+        Case(name: "wrong state", query: "code=the-code&state=other", status: 400, outcome: nil),
+        Case(name: "no state", query: "code=the-code", status: 400, outcome: nil),
+        Case(name: "no query", status: 400, outcome: nil),
+        Case(name: "error without state", query: "error=access_denied", status: 400, outcome: nil),
+        Case(name: "error with wrong state", query: "error=access_denied&state=other", status: 400, outcome: nil),
         Case(name: "missing code", query: "state=S", status: 400, outcome: .failed(.missingCode)),
         Case(name: "empty code", query: "code=&state=S", status: 400, outcome: .failed(.missingCode)),
         Case(
@@ -34,7 +38,8 @@ struct CallbackAnswerTests {
         Case(name: "POST", method: "POST", query: "code=c&state=S", status: 404, outcome: nil),
     ]
 
-    /// Only `GET /auth/callback` counts; its state, error and code decide the status and the login's fate.
+    /// Only `GET /auth/callback` with this login's state counts; then its error and code decide the status and the
+    /// login's fate. A callback without this login's state changes nothing.
     @Test(arguments: cases)
     func answers(_ testCase: Case) {
         let answer = CallbackAnswer.answer(
@@ -71,6 +76,16 @@ struct CallbackAnswerTests {
         )
         #expect(failure.html.contains("&lt;script&gt;"))
         #expect(!failure.html.contains("<script>"))
+    }
+
+    /// A callback of another login attempt is told that its link is stale and to go back to the terminal.
+    @Test(arguments: ["code=c0de&state=other", "code=c0de", "", "error=access_denied"])
+    func staleCallbackPageSendsTheUserBack(_ query: String) {
+        let answer = CallbackAnswer.answer(method: "GET", path: "/auth/callback", query: query, expectedState: "S")
+        #expect(answer.status == 400)
+        #expect(answer.html.contains("stale"))
+        #expect(answer.html.contains("return to the terminal"))
+        #expect(!answer.html.contains("c0de"))
     }
 
     /// Server text printed in the terminal loses control characters (no escape sequences) and is bounded.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @testable import RotorAuth
@@ -67,12 +68,87 @@ struct PasteLoginTests {
         }
     }
 
-    /// A pasted answer of another login attempt is refused.
-    @Test func checksTheState() async throws {
+    /// A pasted answer of another login attempt (a stale tab) asks again instead of failing; this login's answer,
+    /// pasted next, completes it.
+    @Test func asksAgainAfterAnotherAttemptsAnswer() async throws {
         let fake = FakeIssuer()
         try await fake.run { issuer in
-            let user = TestUser(pasting: [{ url in "\(fake.authorize(url).code)#someone-elses-state" }])
+            let user = TestUser(pasting: [
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { url in
+                    let grant = fake.authorize(url)
+                    return "\(grant.code)#\(grant.state)"
+                },
+            ])
+            let tokens = try await run(issuer, user: user)
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
+            #expect(fake.state.withLock { $0.exchangeRequests.count } == 1)
+            #expect(user.messages.contains(.pasteFromAnotherAttempt))
+            #expect(!user.messages.contains(.pasteNotRecognized))
+        }
+    }
+
+    /// Up to three wrong pastes (of any kind) are each asked again; the answer pasted after them completes the login.
+    @Test func asksAgainUpToThreeTimes() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            let user = TestUser(pasting: [
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { _ in "I logged in" },
+                { url in "code=\(fake.authorize(url).code)&state=another-attempt" },
+                { url in
+                    let grant = fake.authorize(url)
+                    return "\(grant.code)#\(grant.state)"
+                },
+            ])
+            let tokens = try await run(issuer, user: user)
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
+        }
+    }
+
+    /// A fourth wrong paste ends the login with the reason of that paste; nothing after it is read.
+    @Test func failsAfterTheFourthWrongPaste() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            let user = TestUser(pasting: [
+                { _ in "I logged in" },
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { _ in "still not it" },
+                { url in "\(fake.authorize(url).code)#someone-elses-state" },
+                { url in
+                    let grant = fake.authorize(url)
+                    return "\(grant.code)#\(grant.state)"
+                },
+            ])
             await #expect(throws: LoginError.stateMismatch) { _ = try await run(issuer, user: user) }
+            #expect(user.unreadPastes == 1)
+            #expect(fake.state.withLock { $0.exchangeRequests.isEmpty })
+        }
+    }
+
+    /// Four pastes in a row that are no answer at all end the login and say what to paste.
+    @Test func failsAfterTheFourthUnrecognizedPaste() async throws {
+        try await FakeIssuer().run { issuer in
+            let user = TestUser(pasting: Array(repeating: { _ in "I logged in" }, count: 5))
+            await #expect(throws: LoginError.pasteNotRecognized) { _ = try await run(issuer, user: user) }
+            #expect(user.unreadPastes == 1)
+            #expect(user.messages.filter { $0 == .pasteNotRecognized }.count == 3)
+        }
+    }
+
+    /// Pressing Enter is not a wrong paste: blank lines do not count towards the limit.
+    @Test func blankLinesDoNotCount() async throws {
+        let fake = FakeIssuer()
+        try await fake.run { issuer in
+            var pastes: [@Sendable (URL) -> String] = [{ _ in "" }, { _ in "   " }]
+            pastes += Array(repeating: { _ in "I logged in" }, count: 3)
+            pastes.append { _ in "" }
+            pastes.append { url in
+                let grant = fake.authorize(url)
+                return "\(grant.code)#\(grant.state)"
+            }
+            let tokens = try await run(issuer, user: TestUser(pasting: pastes))
+            #expect(tokens.refreshToken.hasPrefix("rt-code-"))
         }
     }
 

@@ -3,20 +3,14 @@ import Foundation
 /// Runs the built `rotor` executable as a user would, and captures what it prints.
 ///
 /// The executable is looked up next to the test binary: SwiftPM builds every product of the package, `rotor` and
-/// the test bundle alike, into one products directory (`.build/<triple>/debug`). On Linux the running test binary is
-/// `/proc/self/exe`; on macOS it is the `.xctest` bundle. `ROTOR_TEST_EXECUTABLE` overrides the lookup (e.g. to test
-/// an installed or release binary).
+/// the test bundle alike, into one products directory (`.build/<triple>/debug`), and the running test binary is
+/// `/proc/self/exe`. `ROTOR_TEST_EXECUTABLE` overrides the lookup (e.g. to test an installed or release binary).
 enum RotorExecutable {
     static let url: URL = {
         if let override = ProcessInfo.processInfo.environment["ROTOR_TEST_EXECUTABLE"], !override.isEmpty {
             return URL(fileURLWithPath: override)
         }
-        #if os(macOS)
-        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") } ?? Bundle.main
-        let products = bundle.bundleURL.deletingLastPathComponent()
-        #else
         let products = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        #endif
         return products.appending(path: "rotor")
     }()
 

@@ -153,6 +153,39 @@ struct RunCommandTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// A launcher that ignores SIGCHLD (some CI runners and supervisors do) hands that on to rotor through exec; the
+    /// kernel would then reap the child by itself and lose its status. rotor still exits with the child's status.
+    @Test(arguments: [("exit 0", Int32(0)), ("exit 7", 7), ("kill -TERM $$", 143)])
+    func exitsWithTheChildsStatusWhenStartedWithSIGCHLDIgnored(script: String, expected: Int32) throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let environment = workspace.home.environment
+        // The launcher really hands on an ignored SIGCHLD: a program it starts sees it in its SigIgn mask.
+        let status = try Self.launchIgnoringSIGCHLD(["/bin/cat", "/proc/self/status"], environment: environment)
+        let ignored = try #require(status.stdout.split(separator: "\n").first { $0.hasPrefix("SigIgn:") })
+        let hex = ignored.dropFirst("SigIgn:".count).trimmingPrefix(while: \.isWhitespace)
+        let mask = try #require(UInt64(hex, radix: 16))
+        #expect(mask & (1 << (UInt64(SIGCHLD) - 1)) != 0)
+
+        let result = try Self.launchIgnoringSIGCHLD(
+            [RotorExecutable.url.path, "run", "--", "/bin/sh", "-c", script], environment: environment)
+        #expect(result.status == expected, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+    }
+
+    /// Runs `command` from a launcher that sets SIGCHLD to be ignored and then execs it.
+    static func launchIgnoringSIGCHLD(_ command: [String], environment: [String: String]) throws
+        -> RotorExecutable.Result
+    {
+        let launcher = """
+            import os, signal, sys
+            signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+            os.execv(sys.argv[1], sys.argv[1:])
+            """
+        return try RotorExecutable.run(
+            ["-c", launcher] + command, environment: environment, executable: "/usr/bin/python3")
+    }
+
     /// openai-env (any command but codex): OPENAI_BASE_URL points at the loopback proxy and OPENAI_API_KEY is the
     /// per-run secret; the arguments, `--` and flag-like ones included, arrive untouched and hold no secret.
     @Test func openAIEnvironmentProfile() throws {
@@ -198,6 +231,48 @@ struct RunCommandTests {
     }
 
     // MARK: - Process behaviour
+
+    /// A descriptor rotor inherited without close-on-exec (here 42, from its launcher) never reaches the child, both
+    /// where close_range(2) marks the descriptors and where it is missing (made to fail with ENOSYS, as on kernels
+    /// before 5.9), so that the shim walks /proc/self/fd instead.
+    @Test(arguments: [false, true])
+    func childInheritsOnlyStandardDescriptors(withoutCloseRange: Bool) throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        // The launcher keeps /dev/null open as descriptor 42, inheritable; with a seccomp filter, close_range
+        // (system call 436 on x86-64 and arm64) then fails with ENOSYS, which the launcher checks before exec.
+        let launcher = """
+            import ctypes, os, struct, sys
+            os.dup2(os.open("/dev/null", os.O_RDONLY), 42, inheritable=True)
+            if sys.argv[1] == "without-close-range":
+                class Program(ctypes.Structure):
+                    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+                filters = b"".join([
+                    struct.pack("HBBI", 0x20, 0, 0, 0),                  # load the system call number
+                    struct.pack("HBBI", 0x15, 0, 1, 436),                # close_range?
+                    struct.pack("HBBI", 0x06, 0, 0, 0x00050000 | 38),    # then fail with ENOSYS
+                    struct.pack("HBBI", 0x06, 0, 0, 0x7FFF0000),         # else allow
+                ])
+                libc = ctypes.CDLL(None, use_errno=True)
+                program = Program(4, filters)
+                assert libc.prctl(38, 1, 0, 0, 0) == 0                   # PR_SET_NO_NEW_PRIVS
+                assert libc.prctl(22, 2, ctypes.byref(program), 0, 0) == 0  # PR_SET_SECCOMP, filter
+                assert libc.syscall(436, 1000, 1000, 0) == -1 and ctypes.get_errno() == 38
+            os.execv(sys.argv[2], sys.argv[2:])
+            """
+        let listing = #"for f in /proc/$$/fd/*; do echo "${f##*/}"; done"#
+        let result = try RotorExecutable.run(
+            ["-c", launcher, withoutCloseRange ? "without-close-range" : "with-close-range",
+             RotorExecutable.url.path, "run", "--", "/bin/sh", "-c", listing],
+            environment: workspace.home.environment,
+            executable: "/usr/bin/python3"
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        let descriptors = result.stdout.split(separator: "\n").compactMap { Int32($0) }
+        // The shell holds one more descriptor while it expands the glob: the /proc/$$/fd directory itself.
+        #expect(Set(descriptors).isSubset(of: [0, 1, 2, 3]), "\(descriptors)")
+        #expect(Set(descriptors).isSuperset(of: [0, 1, 2]), "\(descriptors)")
+    }
 
     /// The child is rotor's own child and stays in rotor's process group (the terminal's foreground group when
     /// run from a shell), unlike a child of Foundation.Process.

@@ -1,4 +1,5 @@
 import Foundation
+import RotorCore
 
 #if canImport(Glibc)
 import Glibc
@@ -68,7 +69,7 @@ enum StartupBenchmark: Benchmark {
         let authFile = home + ".auth.json"
         defer { try? FileManager.default.removeItem(atPath: authFile) }
         let claims = #"{"email":"bench@example.com","https://api.openai.com/auth":{"chatgpt_account_id":"acct-bench"}}"#
-        let token = "\(base64URL(#"{"alg":"none"}"#)).\(base64URL(claims)).sig"
+        let token = "\(Base64URL.encode(#"{"alg":"none"}"#.utf8)).\(Base64URL.encode(claims.utf8)).sig"
         let auth = #"{"tokens":{"id_token":"\#(token)","access_token":"\#(token)","refresh_token":"rt","#
             + #""account_id":"acct-bench"}}"#
         guard FileManager.default.createFile(atPath: authFile, contents: Data(auth.utf8)) else {

@@ -11,9 +11,12 @@
 /// resets every signal disposition to its default and the signal mask to empty, and closes every descriptor
 /// above 2. The child stays in the caller's process group and inherits descriptors 0, 1 and 2.
 ///
+/// In the caller, before forking: when SIGCHLD is ignored (or has SA_NOCLDWAIT), which makes the kernel reap
+/// children and discard their exit status, its disposition is reset to the default, so `rotor_reap` gets the status.
+///
 /// Returns 0 and stores the child's process ID in `pid` once the child has exec'ed; a positive `errno` value when
 /// the exec failed in the child (the failed child has then been reaped); a negative `errno` value when the child
-/// could not be created (pipe or fork failed).
+/// could not be created (SIGCHLD could not be reset, or pipe or fork failed).
 int rotor_spawn(const char *path, char *const argv[], char *const envp[], pid_t *pid);
 
 /// Blocks until the child `pid` has exited, without reaping it (so its process ID cannot be reused yet).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Opens a URL in the user's browser: `$BROWSER` when set, else `xdg-open` (`open` on macOS).
+/// Opens a URL in the user's browser: `$BROWSER` when set, else `xdg-open`.
 ///
 /// Only used when there is a browser to show (``fromEnvironment(_:)``); the URL is always printed as well. The
 /// URL carries no secret (the PKCE challenge and `state` are public by design), so it may appear in `argv`.
@@ -13,8 +13,8 @@ public struct BrowserOpener: Sendable, Hashable {
         self.command = command
     }
 
-    /// `$BROWSER` when set; else `xdg-open` when `DISPLAY` or `WAYLAND_DISPLAY` is set (always `open` on macOS);
-    /// else `nil`: no display, so the user opens the printed URL elsewhere.
+    /// `$BROWSER` when set; else `xdg-open` when `DISPLAY` or `WAYLAND_DISPLAY` is set; else `nil`: no display, so
+    /// the user opens the printed URL elsewhere.
     public static func fromEnvironment(_ environment: [String: String]) -> BrowserOpener? {
         // $BROWSER is a colon-separated list of commands (the convention of `sensible-browser` and Python's
         // `webbrowser`); the first one is used.
@@ -23,12 +23,8 @@ public struct BrowserOpener: Sendable, Hashable {
         {
             return BrowserOpener(command: words)
         }
-        #if os(macOS)
-        return BrowserOpener(command: ["open"])
-        #else
         let hasDisplay = [environment["DISPLAY"], environment["WAYLAND_DISPLAY"]].contains { !($0 ?? "").isEmpty }
         return hasDisplay ? BrowserOpener(command: ["xdg-open"]) : nil
-        #endif
     }
 
     /// The argument vector that opens `url`.

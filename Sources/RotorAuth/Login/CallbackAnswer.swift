@@ -1,8 +1,10 @@
 /// What the loopback callback server answers one request, and what that request means for the login.
 ///
 /// A pure function of the request (``answer(method:path:query:expectedState:)``), so that every rule is tested
-/// without a socket: only `GET /auth/callback` counts; a wrong `state`, an `error` or a missing `code` answers 400
-/// and fails the login; success answers a page that may be closed; anything else is a 404 that changes nothing.
+/// without a socket: only `GET /auth/callback` with this login's `state` counts. Without it (a stale tab of an
+/// earlier attempt, or any web page pointing an `<img>` at the callback) the answer is a 400 page saying the link is
+/// stale, and the login goes on waiting. With it, an `error` or a missing `code` answers 400 and fails the login, and
+/// a code answers a page that may be closed. Any other request is a 404 that changes nothing.
 public struct CallbackAnswer: Sendable, Hashable {
     /// What a callback request means for the login.
     public enum Outcome: Sendable, Hashable, CustomStringConvertible {
@@ -24,7 +26,7 @@ public struct CallbackAnswer: Sendable, Hashable {
     public var status: Int
     /// The page shown in the browser.
     public var html: String
-    /// `nil` when the request does not concern the login (a favicon, a probe).
+    /// `nil` when the request does not concern this login (a favicon, a probe, another attempt's callback).
     public var outcome: Outcome?
 
     /// The path the issuer redirects to.
@@ -57,6 +59,17 @@ public struct CallbackAnswer: Sendable, Hashable {
                     body: "rotor received the login. You can close this tab and return to the terminal."
                 ),
                 outcome: .authorized(code: code)
+            )
+        case .failure(.stateMismatch):
+            return CallbackAnswer(
+                status: 400,
+                html: page(
+                    title: "Stale login link",
+                    body: "This login link is stale: it belongs to another login attempt, so rotor ignored it. "
+                        + "Please return to the terminal, where rotor is still waiting, and log in with the URL it "
+                        + "shows."
+                ),
+                outcome: nil
             )
         case .failure(let error):
             return CallbackAnswer(

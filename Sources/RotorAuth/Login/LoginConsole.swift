@@ -20,6 +20,8 @@ public enum LoginMessage: Sendable, Hashable {
     case pastePrompt(redirectURI: String)
     /// The pasted text was not a redirect URL; the user may paste again.
     case pasteNotRecognized
+    /// The pasted answer belongs to another login attempt (an old tab); the user may paste again.
+    case pasteFromAnotherAttempt
     /// The device flow's page and one-time code.
     case deviceCode(verificationURL: URL, userCode: String, expiresIn: Duration)
     /// rotor polls until the device login is approved.
@@ -45,6 +47,9 @@ public enum LoginMessage: Sendable, Hashable {
                 + "Copy that page's full address and paste it here:"
         case .pasteNotRecognized:
             "That is not the address the login ended on; paste the full address from the browser's address bar:"
+        case .pasteFromAnotherAttempt:
+            "That address belongs to another login attempt (an old browser tab?); log in with the URL above and "
+                + "paste the address that login ends on:"
         case .deviceCode(let url, let code, let expiresIn):
             "Open \(url.absoluteString) in a browser and enter this code (it expires in \(Self.minutes(expiresIn))):"
                 + "\n\n  \(code)\n"

@@ -13,6 +13,7 @@ public struct LoginError: UserFacingError, Hashable {
         case stateMismatch = "state-mismatch"
         case authorizationDenied = "authorization-denied"
         case missingCode = "missing-code"
+        case pasteNotRecognized = "paste-not-recognized"
         case timedOut = "timed-out"
         case inputEnded = "input-ended"
         case tokenEndpointRejected = "token-endpoint-rejected"
@@ -41,7 +42,8 @@ public struct LoginError: UserFacingError, Hashable {
         case .unreachable, .deviceCodeUnavailable: ExitStatusCode.unavailable
         case .invalidTokenResponse, .missingIdentity: ExitStatusCode.dataError
         case .inputEnded: ExitStatusCode.noInput
-        case .stateMismatch, .authorizationDenied, .missingCode, .tokenEndpointRejected, .deviceCodeRejected:
+        case .stateMismatch, .authorizationDenied, .missingCode, .pasteNotRecognized, .tokenEndpointRejected,
+            .deviceCodeRejected:
             ExitStatusCode.failure
         }
     }
@@ -66,7 +68,7 @@ public struct LoginError: UserFacingError, Hashable {
         )
     }
 
-    /// The callback or pasted URL carried a `state` other than this login's (a stale tab or a forged request).
+    /// The pasted answers kept carrying a `state` other than this login's (a stale tab).
     public static let stateMismatch = LoginError(
         .stateMismatch,
         "the login answer belongs to a different login attempt (state mismatch); \(again) and use the new URL"
@@ -83,6 +85,13 @@ public struct LoginError: UserFacingError, Hashable {
     public static let missingCode = LoginError(
         .missingCode,
         "the login answer carries no authorization code; \(again) and finish the login in the browser"
+    )
+
+    /// The pasted texts kept being something other than the address the login ended on.
+    public static let pasteNotRecognized = LoginError(
+        .pasteNotRecognized,
+        "the pasted text is not the address the login ended on; \(again) and paste the full address from the "
+            + "browser's address bar"
     )
 
     /// Nothing completed the login within the timeout.

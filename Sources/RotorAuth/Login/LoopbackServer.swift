@@ -5,8 +5,6 @@ import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A Hummingbird server on a loopback address that lives exactly as long as a scope.

@@ -7,8 +7,6 @@ import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// One `POST` to an OAuth endpoint, bounded in time and size; the answer is returned whatever its status.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RotorCore
 
 /// A PKCE pair (RFC 7636) with the S256 method: the secret verifier and the challenge sent in the authorize URL.
 public struct PKCE: Sendable, Hashable {
@@ -21,7 +22,7 @@ public struct PKCE: Sendable, Hashable {
 
     /// The S256 challenge of `verifier`: `base64url(SHA-256(ASCII(verifier)))`.
     public static func challenge(for verifier: String) -> String {
-        Base64URLText.encode(SHA256.hash(data: Array(verifier.utf8)))
+        Base64URL.encode(SHA256.hash(data: Array(verifier.utf8)))
     }
 }
 

@@ -1,11 +1,9 @@
 import Foundation
 import RotorCore
-import RotorStore
+import RotorPlatform
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The per-proxy secret that every local client must present (`Authorization: Bearer <secret>` or `x-api-key`).
@@ -32,7 +30,7 @@ public struct ProxySecret: Sendable, CustomStringConvertible {
     /// A secret drawn from `generator` (tests pass a seeded one).
     public static func generate(using generator: inout some RandomNumberGenerator) -> ProxySecret {
         let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return ProxySecret(text: Self.base64URL(bytes))
+        return ProxySecret(text: Base64URL.encode(bytes))
     }
 
     /// Whether `candidate` is this secret, compared in constant time (time depends only on the secret's length).
@@ -76,27 +74,24 @@ public struct ProxySecret: Sendable, CustomStringConvertible {
     }
 
     private static func create(_ secret: ProxySecret, at path: String) -> CreateOutcome {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else {
-            return errno == EEXIST ? .alreadyExists : .failed(String(cString: strerror(errno)))
+        let fd: Int32
+        do {
+            fd = try PrivateFile.open(path, flags: O_WRONLY | O_EXCL | O_NOFOLLOW)
+        } catch {
+            return error.step == .open && error.error == .fileExists ? .alreadyExists : .failed(error.description)
         }
-        defer { close(fd) }
-        guard fchmod(fd, 0o600) == 0 else { return .failed(String(cString: strerror(errno))) }
-        var bytes = Array((secret.text + "\n").utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written > 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(path)
-                return .failed(reason)
-            }
-            bytes = bytes.dropFirst(written)
+        defer { PrivateFile.close(fd) }
+        do {
+            try DescriptorOutput.writeAll(secret.text + "\n", to: fd)
+        } catch {
+            unlink(path)
+            return .failed(error.description)
         }
         return .created
     }
 
     private static func load(fd: Int32, path: String) throws(ProxySecretError) -> ProxySecret {
-        guard let permissions = StateDirectory.permissions(ofDescriptor: fd) else {
+        guard let permissions = PrivateFile.permissions(ofDescriptor: fd) else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         guard permissions & 0o077 == 0 else { throw .notPrivate(path: path) }
@@ -105,22 +100,7 @@ public struct ProxySecret: Sendable, CustomStringConvertible {
         guard count >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         var text = String(decoding: buffer[..<count], as: UTF8.self)
         while text.last == "\n" || text.last == "\r" { text.removeLast() }
-        guard let decoded = decodeBase64URL(text), decoded.count >= 16 else { throw .malformed(path: path) }
+        guard let decoded = Base64URL.decode(text), decoded.count >= 16 else { throw .malformed(path: path) }
         return ProxySecret(text: text)
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func decodeBase64URL(_ text: String) -> Data? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-        else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.count % 4 != 0 { standard.append("=") }
-        return Data(base64Encoded: standard)
     }
 }

@@ -1,11 +1,6 @@
 import Foundation
 import Logging
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RotorPlatform
 
 /// A file descriptor log lines are written to, one `write(2)` per line.
 public struct LogOutput: Sendable {
@@ -17,16 +12,11 @@ public struct LogOutput: Sendable {
     }
 
     /// Standard error.
-    public static let standardError = LogOutput(descriptor: STDERR_FILENO)
+    public static let standardError = LogOutput(descriptor: DescriptorOutput.standardError)
 
-    /// Writes one whole line.
+    /// Writes one whole line; a line that cannot be written (disk full) is dropped, as logging must not fail.
     func emit(_ line: String) {
-        var bytes = Array(line.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
+        try? DescriptorOutput.writeAll(line, to: descriptor)
     }
 }
 

@@ -5,8 +5,6 @@ import RotorStore
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Process-wide logging set-up for the `rotor` executable.

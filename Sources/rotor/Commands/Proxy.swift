@@ -2,12 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import RotorCore
+import RotorPlatform
 import RotorProxy
 import RotorStore
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Rotor {
     /// `rotor proxy`: the rotation proxy on its own, in the foreground, for scripts and SDKs.
@@ -68,17 +65,12 @@ extension Rotor {
             let signals = await TerminationSignals.trap()
             try await withRotationProxy(configuration, store: store, directory: directory, logger: Logger(label: "rotor")) {
                 endpoint in
-                Self.writeStandardOutput(ProxyReadyLine.render(endpoint, secretFile: secretPath, json: json) + "\n")
+                // A closed stdout is no reason to stop serving: the ready line is a courtesy to scripts.
+                try? DescriptorOutput.writeAll(
+                    ProxyReadyLine.render(endpoint, secretFile: secretPath, json: json) + "\n",
+                    to: DescriptorOutput.standardOutput
+                )
                 await signals.wait()
-            }
-        }
-
-        private static func writeStandardOutput(_ text: String) {
-            var bytes = Array(text.utf8)[...]
-            while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                guard written > 0 else { return }
-                bytes = bytes.dropFirst(written)
             }
         }
     }
