@@ -104,6 +104,8 @@ def main() -> int:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "ROTOR_HOME": str(home / "state"), "ROTOR_MAX_WAIT": "2",
            "ROTOR_UPSTREAM_URL": f"http://127.0.0.1:{upstream.server_address[1]}/backend-api/codex",
            "ROTOR_AUTH_ISSUER": "http://127.0.0.1:9", "ROTOR_LOG_LEVEL": "warning"}
+    # Other ROTOR_ settings of the caller apply (e.g. ROTOR_IDLE_TIMEOUT), except where the soak sets its own.
+    env.update({key: value for key, value in os.environ.items() if key.startswith("ROTOR_") and key not in env})
     for name in ("a", "b"):
         auth = {"acct": {"chatgpt_account_id": f"acct-{name}", "chatgpt_plan_type": "plus"}}
         claims = {"email": f"{name}@example.com", "exp": int(time.time()) + 86400,
