@@ -57,6 +57,8 @@ class Answer:
       "tool_call"     200 SSE stream whose output is a reasoning item and an `exec_command` function call, with an
                       `x-codex-turn-state` header.
       "status"        a plain JSON error with HTTP `status`.
+      "break_mid_event"  200, `response.created` and `response.output_item.added`, then the first half of a
+                      `response.output_text.delta` event, then the connection closes (no final chunk).
     """
 
     kind: str = "ok"
@@ -442,6 +444,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._end_chunks()
             return 200
         self._event("response.created", {"type": "response.created", "response": created})
+        if answer.kind == "break_mid_event":
+            self._break_mid_event(response_id)
+            return 200
         items = [_reasoning_item(account)]
         if answer.kind == "tool_call":
             items.append({"type": "function_call", "id": f"fc_{uuid.uuid4().hex}", "status": "completed",
@@ -479,6 +484,20 @@ class _Handler(BaseHTTPRequestHandler):
         frame = f"event: {event_type}\ndata: {json.dumps(payload)}\n\n".encode()
         self.wfile.write(f"{len(frame):x}\r\n".encode() + frame + b"\r\n")
         self.wfile.flush()
+
+    def _break_mid_event(self, response_id: str) -> None:
+        """Sends an item and half of a text delta, then drops the connection without ending the chunked body."""
+        message = {"type": "message", "id": f"msg_{response_id}", "role": "assistant", "status": "in_progress",
+                   "content": []}
+        self._event("response.output_item.added",
+                    {"type": "response.output_item.added", "output_index": 0, "item": message})
+        payload = {"type": "response.output_text.delta", "item_id": message["id"], "output_index": 0,
+                   "content_index": 0, "delta": "Hel"}
+        frame = f"event: response.output_text.delta\ndata: {json.dumps(payload)}\n\n".encode()
+        half = frame[: len(frame) // 2]
+        self.wfile.write(f"{len(half):x}\r\n".encode() + half + b"\r\n")
+        self.wfile.flush()
+        self.close_connection = True
 
     def _end_chunks(self) -> None:
         self.wfile.write(b"0\r\n\r\n")
