@@ -36,12 +36,10 @@ public struct RelayOutcome: Sendable {
 /// Delivers a ready upstream stream to the client: relayed event by event to streaming clients, or folded into
 /// one JSON response for clients that did not ask for a stream.
 public enum StreamRelay {
-    /// Event types after which a Responses stream is over.
-    static let terminalTypes: Set<String> = ["response.completed", "response.incomplete", "response.failed", "error"]
-
-    /// Relays `stream` to a streaming client: headers first, then every upstream chunk written and flushed as it
-    /// arrives (each write waits for the client, which is the backpressure). A stream that breaks or ends without
-    /// a terminal event is ended with a `response.failed` event coded `rotor_stream_interrupted`.
+    /// Relays `stream` to a streaming client: headers first, then the upstream's events written and flushed as
+    /// each completes, byte for byte (each write waits for the client, which is the backpressure). Only whole events
+    /// are written, so a stream that breaks or ends without a terminal event is ended with a standalone
+    /// `response.failed` event coded `rotor_stream_interrupted`.
     static func relay(
         _ stream: UpstreamStream,
         to writer: consuming ResponseWriter,

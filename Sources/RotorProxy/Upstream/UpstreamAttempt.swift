@@ -131,8 +131,8 @@ public struct UpstreamAttempt: Sendable {
 
     private static func collect(_ reader: UpstreamBodyReader, limit: Int) async -> [UInt8] {
         var bytes: [UInt8] = []
-        while bytes.count < limit, let chunk = try? await reader.next() {
-            bytes.append(contentsOf: chunk.bytes.readableBytesView.prefix(limit - bytes.count))
+        while bytes.count < limit, let buffer = try? await reader.nextBytes() {
+            bytes.append(contentsOf: buffer.readableBytesView.prefix(limit - bytes.count))
         }
         return bytes
     }

@@ -2,13 +2,16 @@ import AsyncHTTPClient
 import NIOCore
 import RotorCore
 
-/// Reads an upstream response body chunk by chunk, parsing SSE events and enforcing the idle timeout between
-/// events (the deadline moves only when an event completes, so a trickle of partial bytes cannot keep a hung
-/// stream alive).
+/// Reads an upstream response body, enforcing the idle timeout between events (the deadline moves only when an
+/// event completes, so a trickle of partial bytes cannot keep a hung stream alive).
+///
+/// ``next()`` frames the body into whole SSE events: each chunk ends where an event ends, and the bytes of an
+/// unfinished event wait in the parser until its blank line arrives. A client relayed these chunks never holds
+/// part of an event, so whatever rotor appends after a break stands alone.
 ///
 /// `@unchecked Sendable`: it owns AsyncHTTPClient's body iterator, which is not `Sendable`. The reader is used by
-/// one task at a time — the attempt until the first event, then the relay — and each `next()` hands the
-/// iterator to exactly one child task that is awaited before `next()` returns.
+/// one task at a time — the attempt until the first event, then the relay — and each read hands the iterator to
+/// exactly one child task that is awaited before the read returns.
 final class UpstreamBodyReader: @unchecked Sendable {
     private var iterator: HTTPClientResponse.Body.AsyncIterator
     private var parser = ServerSentEventParser()
@@ -22,9 +25,31 @@ final class UpstreamBodyReader: @unchecked Sendable {
         self.deadline = .now + idleTimeout
     }
 
-    /// The next chunk, or `nil` at the end of the body. Cancelling the read (timeout, task cancellation) cancels
-    /// the upstream request.
+    /// The next whole events, or `nil` at the end of the body. At the end, an unfinished event is dropped unless it
+    /// ends the response (``ServerSentEventParser/finishCompleteEvents()``). Cancelling the read (timeout, task
+    /// cancellation) cancels the upstream request.
     func next() async throws(UpstreamReadFailure) -> UpstreamChunk? {
+        while let buffer = try await nextBytes() {
+            let complete: CompleteEvents
+            do {
+                complete = try parser.completeEvents(in: buffer.readableBytesView)
+            } catch {
+                finished = true
+                throw .eventTooLarge
+            }
+            if complete.events.contains(where: { !$0.isKeepAlive }) {
+                deadline = .now + idleTimeout
+            }
+            guard !complete.bytes.isEmpty else { continue }
+            return UpstreamChunk(bytes: ByteBuffer(bytes: complete.bytes), events: complete.events)
+        }
+        let last = parser.finishCompleteEvents()
+        guard !last.bytes.isEmpty else { return nil }
+        return UpstreamChunk(bytes: ByteBuffer(bytes: last.bytes), events: last.events)
+    }
+
+    /// The next bytes as received, or `nil` at the end of the body: for bodies that are not an event stream.
+    func nextBytes() async throws(UpstreamReadFailure) -> ByteBuffer? {
         guard !finished else { return nil }
         let outcome: ReadOutcome
         do {
@@ -45,22 +70,9 @@ final class UpstreamBodyReader: @unchecked Sendable {
         case .timedOut:
             finished = true
             throw .idleTimeout
-        case .bytes(.some(let buffer)):
-            let events: [ServerSentEvent]
-            do {
-                events = try parser.parse(buffer.readableBytesView)
-            } catch {
-                finished = true
-                throw .eventTooLarge
-            }
-            if events.contains(where: { !$0.isKeepAlive }) {
-                deadline = .now + idleTimeout
-            }
-            return UpstreamChunk(bytes: buffer, events: events)
-        case .bytes(.none):
-            finished = true
-            guard let last = parser.finish() else { return nil }
-            return UpstreamChunk(bytes: ByteBuffer(), events: [last])
+        case .bytes(let buffer):
+            if buffer == nil { finished = true }
+            return buffer
         }
     }
 
