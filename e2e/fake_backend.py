@@ -59,6 +59,8 @@ class Answer:
       "status"        a plain JSON error with HTTP `status`.
       "break_mid_event"  200, `response.created` and `response.output_item.added`, then the first half of a
                       `response.output_text.delta` event, then the connection closes (no final chunk).
+      "paused"        like "ok", but the text goes out in two `response.output_text.delta` events with a pause
+                      between them that lasts until the test sets `resume` (at most 30 s).
     """
 
     kind: str = "ok"
@@ -68,6 +70,7 @@ class Answer:
     status: int = 500
     retry_after: int | None = None
     command: str = "echo rotor-tool-ok"
+    resume: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -463,9 +466,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._event("response.output_item.added",
                             {"type": "response.output_item.added", "output_index": index, "item": in_progress})
                 text = item["content"][0]["text"]
-                self._event("response.output_text.delta",
-                            {"type": "response.output_text.delta", "item_id": item["id"], "output_index": index,
-                             "content_index": 0, "delta": text})
+                pieces = [text[:3], text[3:]] if answer.kind == "paused" else [text]
+                for number, piece in enumerate(pieces):
+                    if number > 0:
+                        answer.resume.wait(timeout=30)
+                    self._event("response.output_text.delta",
+                                {"type": "response.output_text.delta", "item_id": item["id"], "output_index": index,
+                                 "content_index": 0, "delta": piece})
             else:
                 self._event("response.output_item.added",
                             {"type": "response.output_item.added", "output_index": index, "item": item})

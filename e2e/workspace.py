@@ -157,9 +157,10 @@ class RunningProxy:
         return self.secret_file.read_text().strip()
 
 
-def start_proxy(space: Workspace, *args: str, timeout: float = COMMAND_TIMEOUT) -> RunningProxy:
-    """Starts `rotor proxy --json ARGS…` and waits (bounded) for its first stdout line."""
-    process, stderr_path = space.spawn([str(space.rotor_bin), "proxy", "--json", *args])
+def start_proxy(space: Workspace, *args: str, timeout: float = COMMAND_TIMEOUT, **env: str) -> RunningProxy:
+    """Starts `rotor proxy --json ARGS…` (with the workspace's environment plus `env`) and waits (bounded) for its
+    first stdout line."""
+    process, stderr_path = space.spawn([str(space.rotor_bin), "proxy", "--json", *args], env=space.env(**env))
     line = read_line(process, timeout=timeout)
     if not line:
         raise AssertionError(f"rotor proxy printed no first line within {timeout}s (exit status "

@@ -4,6 +4,7 @@ import HummingbirdCore
 import NIOCore
 import NIOHTTP1
 import RotorCore
+import RotorProxy
 import Testing
 
 /// What the streaming relay forwards: whole SSE events, unchanged, so that the event ending a broken stream always
@@ -92,6 +93,109 @@ struct StreamRelayTests {
                     #expect(unchanged, "the client gets the upstream's bytes unchanged")
                 }
             }
+        }
+    }
+
+    // MARK: - The idle timeout measures upstream silence only
+
+    /// The start of a response far larger than the socket buffers between rotor and a client hold: one 16 MiB
+    /// event after `response.created`.
+    private static func largeResponseStart(id: String) -> String {
+        SSE.created(id) + SSE.textDelta(String(repeating: "y", count: 16 << 20))
+    }
+
+    /// The idle timeout of the tests below, and how long their client stops reading: 2.5 times as long.
+    private static let idle = Duration.seconds(1)
+    private static let pause: TimeInterval = 2.5
+
+    /// A streaming request on a raw connection that closes after the answer.
+    private static func rawStreamingRequest(_ proxy: ProxyUnderTest) -> String {
+        let body = responsesBody(conversation: nil)
+        return "POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1:\(proxy.port)\r\nAuthorization: Bearer \(proxy.secret.text)\r\n"
+            + "Content-Type: application/json\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    /// A client with a small receive buffer stops reading for 2.5 times the idle timeout while the upstream sends
+    /// 16 MiB at once, so rotor is blocked writing to the client, not waiting for the upstream. The upstream sends
+    /// its last event only once the client has everything before it (rotor is waiting for the upstream again by
+    /// then): the stream completes intact and the account gets no cooldown.
+    @Test func slowReaderGetsTheWholeStreamAndCoolsNoAccount() async throws {
+        let start = Self.largeResponseStart(id: "resp_slow")
+        let clientHasTheStart = Signal()
+        try await RotationWorld.with(["A"]) { world in
+            try await withTimeout(.seconds(60)) {
+                try await FakeUpstream.run(handler: { _ in
+                    SSE.streaming { writer in
+                        try await writer.write(ByteBuffer(string: start))
+                        await clientHasTheStart.wait()
+                        try await writer.write(ByteBuffer(string: SSE.completed("resp_slow")))
+                    }
+                }) { upstream in
+                    try await withStoreProxy(world: world, upstream: upstream, configure: { $0.timeouts.idle = Self.idle }) { proxy in
+                        let request = Self.rawStreamingRequest(proxy)
+                        let (status, body) = try await withRawConnection(port: proxy.port, receiveBufferBytes: 16 << 10) {
+                            connection in
+                            try connection.send(request)
+                            let head = try connection.readHead()
+                            Thread.sleep(forTimeInterval: Self.pause)
+                            var body = try connection.readChunks(atLeast: start.utf8.count)
+                            clientHasTheStart.fire()
+                            body += try connection.readChunks()
+                            return (head.status, body)
+                        }
+                        #expect(status == 200)
+                        let expected = Array((start + SSE.completed("resp_slow")).utf8)
+                        let unchanged = body == expected
+                        #expect(unchanged, "the client gets the whole stream unchanged (\(body.count) of \(expected.count) bytes)")
+                        let interrupted = String(decoding: body.suffix(4_096), as: UTF8.self).contains("rotor_stream_interrupted")
+                        #expect(!interrupted, "no interruption event")
+                    }
+                }
+            }
+            #expect(try world.account("A").cooldown == nil, "a slow client is not upstream silence")
+            #expect(try world.account("A").consecutiveFailures == 0)
+        }
+    }
+
+    /// The same slow client reads everything sent so far and then leaves in the middle of the stream: the upstream
+    /// request is cancelled and the account gets no cooldown.
+    @Test func clientLeavingMidStreamCoolsNoAccount() async throws {
+        let start = Self.largeResponseStart(id: "resp_left")
+        let upstreamCancelled = Signal()
+        try await RotationWorld.with(["A"]) { world in
+            try await withTimeout(.seconds(60)) {
+                try await FakeUpstream.run(handler: { _ in
+                    SSE.streaming { writer in
+                        do {
+                            try await writer.write(ByteBuffer(string: start))
+                            for _ in 0..<1_200 {
+                                try await Task.sleep(for: .milliseconds(50))
+                                try await writer.write(ByteBuffer(string: ": still here\n\n"))
+                            }
+                        } catch {
+                            upstreamCancelled.fire()
+                            throw error
+                        }
+                    }
+                }) { upstream in
+                    try await withStoreProxy(world: world, upstream: upstream, configure: { $0.timeouts.idle = Self.idle }) { proxy in
+                        let request = Self.rawStreamingRequest(proxy)
+                        let status = try await withRawConnection(port: proxy.port, receiveBufferBytes: 16 << 10) {
+                            connection in
+                            try connection.send(request)
+                            let head = try connection.readHead()
+                            Thread.sleep(forTimeInterval: Self.pause)
+                            _ = try connection.readChunks(atLeast: start.utf8.count)
+                            connection.hangUp()
+                            return head.status
+                        }
+                        #expect(status == 200)
+                        await upstreamCancelled.wait()
+                    }
+                }
+            }
+            #expect(try world.account("A").cooldown == nil, "a client that leaves is no fault of the account")
+            #expect(try world.account("A").consecutiveFailures == 0)
         }
     }
 }
