@@ -98,10 +98,10 @@ struct StreamRelayTests {
 
     // MARK: - The idle timeout measures upstream silence only
 
-    /// The start of a response far larger than the socket buffers between rotor and a client hold: one 16 MiB
-    /// event after `response.created`.
+    /// The start of a response far larger than the socket buffers between rotor and a client hold: two 16 MiB
+    /// events after `response.created`.
     private static func largeResponseStart(id: String) -> String {
-        SSE.created(id) + SSE.textDelta(String(repeating: "y", count: 16 << 20))
+        SSE.created(id) + String(repeating: SSE.textDelta(String(repeating: "y", count: 16 << 20)), count: 2)
     }
 
     /// The idle timeout of the tests below, and how long their client stops reading: 2.5 times as long.
@@ -116,9 +116,10 @@ struct StreamRelayTests {
     }
 
     /// A client with a small receive buffer stops reading for 2.5 times the idle timeout while the upstream sends
-    /// 16 MiB at once, so rotor is blocked writing to the client, not waiting for the upstream. The upstream sends
-    /// its last event only once the client has everything before it (rotor is waiting for the upstream again by
-    /// then): the stream completes intact and the account gets no cooldown.
+    /// 32 MiB at once: rotor is blocked writing the second big event to the client, not waiting for the upstream.
+    /// The upstream sends its last event once the client has everything before it, so rotor waits for the upstream
+    /// right after that long write, as briefly as a healthy upstream makes it: the stream completes intact and the
+    /// account gets no cooldown.
     @Test func slowReaderGetsTheWholeStreamAndCoolsNoAccount() async throws {
         let start = Self.largeResponseStart(id: "resp_slow")
         let clientHasTheStart = Signal()
