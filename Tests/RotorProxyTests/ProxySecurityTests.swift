@@ -2,7 +2,7 @@ import Foundation
 import RotorProxy
 import Testing
 
-/// The guards of design-notes §6 on a live proxy, with raw requests a browser or an attacker could send.
+/// The guards of docs/proxy.md on a live proxy, with raw requests a browser or an attacker could send.
 struct ProxySecurityTests {
     private static let paths = ["/v1/responses", "/responses", "/backend-api/codex/responses", "/", "/v1/models", "/nope"]
 
@@ -72,6 +72,26 @@ struct ProxySecurityTests {
                         "POST /v1/responses HTTP/1.1\r\nHost: \(forged)\r\nAuthorization: Bearer \(proxy.secret.text)\r\nContent-Length: 2\r\n\r\n{}"
                     )
                     try expectJSONError(response, status: 403, code: "forbidden_host")
+                    #expect(upstream.log.all.isEmpty)
+                }
+            }
+        }
+    }
+
+    /// A request with more than one `Host` line is refused (400, as HTTP/1.1 requires), whichever line is foreign:
+    /// a second, foreign host behind an allowed first one must not slip past the allowlist.
+    @Test(arguments: [("127.0.0.1:PORT", "evil.example"), ("evil.example", "127.0.0.1:PORT"), ("localhost:PORT", "127.0.0.1:PORT")])
+    func refusesSeveralHostLines(first: String, second: String) async throws {
+        try await withTimeout(.seconds(30)) {
+            try await FakeUpstream.run(handler: { _ in SSE.response(SSE.okStream) }) { upstream in
+                try await withProxy(upstreamURL: upstream.baseURL) { proxy in
+                    let hosts = [first, second].map { $0.replacingOccurrences(of: "PORT", with: "\(proxy.port)") }
+                    let response = try await exchange(
+                        proxy,
+                        "POST /v1/responses HTTP/1.1\r\nHost: \(hosts[0])\r\nHost: \(hosts[1])\r\n"
+                            + "Authorization: Bearer \(proxy.secret.text)\r\nContent-Length: 2\r\n\r\n{}"
+                    )
+                    try expectJSONError(response, status: 400, code: "several_hosts")
                     #expect(upstream.log.all.isEmpty)
                 }
             }
