@@ -61,6 +61,14 @@ extension ProxyError {
         message: "The Host header must be 127.0.0.1:<port>, localhost:<port> or [::1]:<port> of this proxy."
     )
 
+    /// 400: more than one `Host` line (HTTP/1.1 requires this answer; only the first would be checked otherwise).
+    public static let severalHosts = ProxyError(
+        status: .badRequest,
+        type: "invalid_request_error",
+        code: "several_hosts",
+        message: "The request has more than one Host header; send exactly one, 127.0.0.1:<port> of this proxy."
+    )
+
     /// 403: a browser-originated request.
     public static let forbiddenOrigin = ProxyError(
         status: .forbidden,

@@ -7,7 +7,7 @@ import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1 child channel plus rotor's handlers: the ``RequestBytesObserver`` in front of the HTTP/1
 /// decoder and the ``InboundConnectionHandler`` behind it, which bound the connection's waits; the
-/// ``RequestTargetInspector`` in front of the conversion to HTTP types; and the ``ClientCloseObserver`` behind it.
+/// ``RequestHeadInspector`` in front of the conversion to HTTP types; and the ``ClientCloseObserver`` behind it.
 ///
 /// Mirrors `HummingbirdCore.HTTP1Channel.setup` (2.28.1), which offers no hook before that conversion.
 struct ProxyHTTP1Channel: HTTPChannelHandler {
@@ -32,7 +32,7 @@ struct ProxyHTTP1Channel: HTTPChannelHandler {
             try channel.pipeline.syncOperations.addHandler(
                 InboundConnectionHandler(limits: limits, connections: connections, logger: rotorLogger)
             )
-            try channel.pipeline.syncOperations.addHandler(RequestTargetInspector())
+            try channel.pipeline.syncOperations.addHandler(RequestHeadInspector())
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(ClientCloseObserver())
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))

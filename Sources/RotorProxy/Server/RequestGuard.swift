@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 
-/// The checks every request passes before anything else, on every path (design-notes §6), in this order:
-/// the proxy secret (401), the `Host` allowlist (403), no `Origin` (403), no `CONNECT` (405), no absolute-form
-/// target (400), and a declared body within the cap (413).
+/// The checks every request passes before anything else, on every path, in this order: the proxy secret (401),
+/// exactly one `Host` line (400) on the allowlist (403), no `Origin` (403), no `CONNECT` (405), no absolute-form
+/// target (400), and a declared body within the cap (413). Why each exists is in docs/proxy.md.
 struct RequestGuard: Sendable {
     /// The secret clients must present.
     var secret: ProxySecret
@@ -15,12 +15,13 @@ struct RequestGuard: Sendable {
     /// The answer that refuses `head`, or `nil` when it may proceed.
     func rejection(for head: HTTPRequest) -> ProxyError? {
         guard presentsSecret(head.headerFields) else { return .unauthorized }
+        if head.headerFields[RequestHeadInspector.severalHostsMarker] != nil { return .severalHosts }
         guard let authority = head.authority, allowedHosts.contains(authority.lowercased()) else {
             return .forbiddenHost
         }
         if head.headerFields[.origin] != nil { return .forbiddenOrigin }
         if head.method == .connect { return .connectNotAllowed }
-        if head.headerFields[RequestTargetInspector.absoluteFormMarker] != nil { return .absoluteForm }
+        if head.headerFields[RequestHeadInspector.absoluteFormMarker] != nil { return .absoluteForm }
         if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
             return .bodyTooLarge(limit: maxBodyBytes)
         }
