@@ -111,7 +111,13 @@ async def send_all(cases: object, campaign: Campaign, tally: Tally) -> None:
         connection: Connection | None = None
         for case in cases:  # type: ignore[attr-defined]  # one shared iterator: asyncio never runs two next() at once
             if connection is None or not connection.usable:
-                connection = await Connection.open(port)
+                try:
+                    connection = await Connection.open(port)
+                except OSError as failure:  # the proxy is gone: every remaining case says so, quickly
+                    tally.sent[case.category] += 1
+                    tally.columns[case.category]["not connected"] += 1
+                    tally.problem("cannot connect to the proxy", f"{case.describe()}: {failure!r}", case)
+                    continue
                 tally.connections += 1
             outcome = await connection.exchange(case.data, method=case.method, half_close=case.half_close,
                                                 keep=case.reuse, bound=campaign.answer_bound)

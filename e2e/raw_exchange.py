@@ -96,7 +96,8 @@ class Connection:
 
     @property
     def usable(self) -> bool:
-        return not self.writer.transport.is_closing()
+        """Open in both directions: the server has not ended its side either."""
+        return not self.writer.transport.is_closing() and not self.reader.at_eof()
 
     async def _send(self, data: bytes, half_close: bool, outcome: Outcome) -> None:
         try:
