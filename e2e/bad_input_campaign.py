@@ -11,6 +11,7 @@ import asyncio
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from malformed_parts import Case
@@ -48,6 +49,7 @@ class Campaign:
     proxy: ProxyUnderTest
     connections: int  # concurrent client connections of this worker
     answer_bound: float  # seconds within which each case must be answered or closed
+    deadline: float  # wall-clock time (time.time()) after which no case is sent any more
     defects: tuple[Defect, ...]
 
 
@@ -62,6 +64,7 @@ class Tally:
     forwarded: int = 0
     connections: int = 0
     latencies: list[float] = field(default_factory=list)
+    out_of_time: bool = False  # the deadline stopped the run before every case was sent
     defects: tuple[Defect, ...] = ()
 
     def problem(self, name: str, detail: object, case: Case | None = None) -> None:
@@ -80,6 +83,7 @@ class Tally:
         self.forwarded += other.forwarded
         self.connections += other.connections
         self.latencies += other.latencies
+        self.out_of_time = self.out_of_time or other.out_of_time
 
     def __getstate__(self) -> dict[str, object]:
         # Plain containers only, so that the tally crosses process boundaries.
@@ -103,13 +107,17 @@ def run_shard(campaign: Campaign, shard: int, shards: int) -> tuple[Tally, float
     return tally, time.process_time() - cpu
 
 
-async def send_all(cases: object, campaign: Campaign, tally: Tally) -> None:
-    """Sends every case over `campaign.connections` connections, each kept alive while its cases allow."""
+async def send_all(cases: Iterator[Case], campaign: Campaign, tally: Tally) -> None:
+    """Sends every case (until the deadline) over `campaign.connections` connections, each kept alive while its cases
+    allow."""
     port = campaign.proxy.port
 
     async def worker() -> None:
         connection: Connection | None = None
-        for case in cases:  # type: ignore[attr-defined]  # one shared iterator: asyncio never runs two next() at once
+        for case in cases:  # one shared iterator: asyncio never runs two next() at once
+            if time.time() > campaign.deadline:
+                tally.out_of_time = True
+                break
             if connection is None or not connection.usable:
                 try:
                     connection = await Connection.open(port)
