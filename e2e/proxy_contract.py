@@ -1,7 +1,7 @@
 """What rotor's proxy must answer to a request, as docs/proxy.md states it, modelled in Python for the bad-input
 test; and the invariants every body that reaches the upstream must satisfy.
 
-The model follows the documented order: the secret (401), the `Host` allowlist (403), no `Origin` (403), no
+The model follows the documented order: the secret (401), exactly one `Host` line (400) on the allowlist (403), no `Origin` (403), no
 `CONNECT` (405), no absolute-form target (400), a declared body within the cap (413); then the routes (404, a
 websocket upgrade 426), a compressed body (415), the body cap while reading (413) and the body rules (400), and
 only then the upstream (200 from the fake backend). The body rules are judged against strict JSON (RFC 8259: UTF-8,
@@ -155,9 +155,10 @@ def _contract_answer(request: Request, proxy: ProxyUnderTest) -> Expected:
     if not _presents_secret(fields, proxy.secret):
         return error(401, "invalid_proxy_secret")
     hosts = fields[b"host"]
-    if not hosts or any(host.lower() not in proxy.allowed_hosts for host in hosts):
-        # RFC 9112 wants 400 for a second Host line; the documented guard answers 403: either refuses.
-        return error(403, "forbidden_host") if len(hosts) < 2 else error(403, "forbidden_host") | error(400)
+    if len(hosts) > 1:
+        return error(400, "several_hosts")
+    if not hosts or hosts[0].lower() not in proxy.allowed_hosts:
+        return error(403, "forbidden_host")
     if fields[b"origin"]:
         return error(403, "forbidden_origin")
     if request.method == b"CONNECT":

@@ -61,6 +61,14 @@ extension ProxyError {
         message: "The Host header must be 127.0.0.1:<port>, localhost:<port> or [::1]:<port> of this proxy."
     )
 
+    /// 400: bytes the HTTP/1 parser refuses (the connection is closed after it).
+    public static let malformedRequest = ProxyError(
+        status: .badRequest,
+        type: "invalid_request_error",
+        code: "malformed_request",
+        message: "The request is not valid HTTP/1.1 (its request line, a header or its framing); rotor closes the connection."
+    )
+
     /// 400: more than one `Host` line (HTTP/1.1 requires this answer; only the first would be checked otherwise).
     public static let severalHosts = ProxyError(
         status: .badRequest,
