@@ -22,13 +22,14 @@ public struct RelayOutcome: Sendable {
     public var interruption: UpstreamReadFailure?
 
     /// How the committed stream broke, as ``RequestRouting`` classifies it (`.streamBrokeAfterCommit`);
-    /// `nil` when it ended normally.
+    /// `nil` when it ended normally or the client left (no fault of the upstream's).
     public var streamBreak: StreamBreak? {
         if let failedEvent { return .failedEvent(failedEvent.data) }
         switch interruption {
         case .none: return terminalEvent == nil ? .connectionLost : nil
         case .idleTimeout: return .idleTimeout
         case .transport, .eventTooLarge: return .connectionLost
+        case .cancelled: return nil
         }
     }
 }
@@ -39,7 +40,10 @@ public enum StreamRelay {
     /// Relays `stream` to a streaming client: headers first, then the upstream's events written and flushed as
     /// each completes, byte for byte (each write waits for the client, which is the backpressure). Only whole events
     /// are written, so a stream that breaks or ends without a terminal event is ended with a standalone
-    /// `response.failed` event coded `rotor_stream_interrupted`.
+    /// `response.failed` event coded `rotor_stream_interrupted`. Time spent writing to a slow client is not
+    /// upstream silence: the idle timeout runs only while waiting for the upstream.
+    ///
+    /// - Throws: `CancellationError` when the client went away; any error writing to the client.
     static func relay(
         _ stream: UpstreamStream,
         to writer: consuming ResponseWriter,
@@ -61,6 +65,8 @@ public enum StreamRelay {
             let chunk: UpstreamChunk?
             do {
                 chunk = try await stream.next()
+            } catch .cancelled {
+                throw CancellationError()
             } catch {
                 outcome.interruption = error
                 break
@@ -108,6 +114,8 @@ public enum StreamRelay {
                 guard let chunk = try await stream.next() else { break }
                 for event in chunk.events { aggregator.consume(event) }
                 tracker.observe(chunk.events)
+            } catch .cancelled {
+                throw CancellationError()
             } catch {
                 interruption = error
                 break

@@ -103,10 +103,12 @@ public struct UpstreamAttempt: Sendable {
             let chunk: UpstreamChunk?
             do {
                 chunk = try await reader.next()
+            } catch .cancelled {
+                return failure(.cancelled, "the client went away")
             } catch .idleTimeout {
-                return failure(Task.isCancelled ? .cancelled : .idleTimeout, "no event within the idle timeout")
+                return failure(.idleTimeout, "no event within the idle timeout")
             } catch {
-                return failure(Task.isCancelled ? .cancelled : .streamEnded, error.description)
+                return failure(.streamEnded, error.description)
             }
             guard let chunk else { return failure(.streamEnded, "the stream ended before its first event") }
             heldBytes.append(chunk.bytes)
