@@ -98,15 +98,16 @@ struct StreamRelayTests {
 
     // MARK: - The idle timeout measures upstream silence only
 
-    /// The start of a response far larger than the socket buffers between rotor and a client hold: two 16 MiB
-    /// events after `response.created`.
+    /// The start of a response larger than the socket buffers between rotor and a client hold: after
+    /// `response.created`, an 8 MiB event (rotor's write of it fills the path to a client that does not read) and
+    /// a 1 MiB one (rotor's write of it waits until the client reads again).
     private static func largeResponseStart(id: String) -> String {
-        SSE.created(id) + String(repeating: SSE.textDelta(String(repeating: "y", count: 16 << 20)), count: 2)
+        SSE.created(id) + SSE.textDelta(String(repeating: "y", count: 8 << 20)) + SSE.textDelta(String(repeating: "z", count: 1 << 20))
     }
 
     /// The idle timeout of the tests below, and how long their client stops reading: 2.5 times as long.
-    private static let idle = Duration.seconds(1)
-    private static let pause: TimeInterval = 2.5
+    private static let idle = Duration.seconds(2)
+    private static let pause: TimeInterval = 5
 
     /// A streaming request on a raw connection that closes after the answer.
     private static func rawStreamingRequest(_ proxy: ProxyUnderTest) -> String {
@@ -116,7 +117,7 @@ struct StreamRelayTests {
     }
 
     /// A client with a small receive buffer stops reading for 2.5 times the idle timeout while the upstream sends
-    /// 32 MiB at once: rotor is blocked writing the second big event to the client, not waiting for the upstream.
+    /// 9 MiB at once: rotor is blocked writing the second big event to the client, not waiting for the upstream.
     /// The upstream sends its last event once the client has everything before it, so rotor waits for the upstream
     /// right after that long write, as briefly as a healthy upstream makes it: the stream completes intact and the
     /// account gets no cooldown.
@@ -158,10 +159,12 @@ struct StreamRelayTests {
         }
     }
 
-    /// The same slow client reads everything sent so far and then leaves in the middle of the stream: the upstream
-    /// request is cancelled and the account gets no cooldown.
+    /// The same slow client reads everything sent so far and then leaves in the middle of the stream, while the
+    /// upstream goes on with keep-alive comments: the upstream request is cancelled and the account gets no
+    /// cooldown.
     @Test func clientLeavingMidStreamCoolsNoAccount() async throws {
         let start = Self.largeResponseStart(id: "resp_left")
+        let clientHasTheStart = Signal()
         let upstreamCancelled = Signal()
         try await RotationWorld.with(["A"]) { world in
             try await withTimeout(.seconds(60)) {
@@ -169,6 +172,7 @@ struct StreamRelayTests {
                     SSE.streaming { writer in
                         do {
                             try await writer.write(ByteBuffer(string: start))
+                            await clientHasTheStart.wait()
                             for _ in 0..<1_200 {
                                 try await Task.sleep(for: .milliseconds(50))
                                 try await writer.write(ByteBuffer(string: ": still here\n\n"))
@@ -187,6 +191,7 @@ struct StreamRelayTests {
                             let head = try connection.readHead()
                             Thread.sleep(forTimeInterval: Self.pause)
                             _ = try connection.readChunks(atLeast: start.utf8.count)
+                            clientHasTheStart.fire()
                             connection.hangUp()
                             return head.status
                         }
