@@ -59,6 +59,10 @@ class Answer:
       "tool_call"     200 SSE stream whose output is a reasoning item and an `exec_command` function call, with an
                       `x-codex-turn-state` header.
       "status"        a plain JSON error with HTTP `status`.
+      "break_mid_event"  200, `response.created` and `response.output_item.added`, then the first half of a
+                      `response.output_text.delta` event, then the connection closes (no final chunk).
+      "paused"        like "ok", but the text goes out in two `response.output_text.delta` events with a pause
+                      between them that lasts until the test sets `resume` (at most 30 s).
     """
 
     kind: str = "ok"
@@ -68,6 +72,7 @@ class Answer:
     status: int = 500
     retry_after: int | None = None
     command: str = "echo rotor-tool-ok"
+    resume: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -480,6 +485,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._end_chunks()
             return 200
         self._event("response.created", {"type": "response.created", "response": created})
+        if answer.kind == "break_mid_event":
+            self._break_mid_event(response_id)
+            return 200
         items = [_reasoning_item(account)]
         if answer.kind == "tool_call":
             items.append({"type": "function_call", "id": f"fc_{uuid.uuid4().hex}", "status": "completed",
@@ -496,9 +504,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self._event("response.output_item.added",
                             {"type": "response.output_item.added", "output_index": index, "item": in_progress})
                 text = item["content"][0]["text"]
-                self._event("response.output_text.delta",
-                            {"type": "response.output_text.delta", "item_id": item["id"], "output_index": index,
-                             "content_index": 0, "delta": text})
+                pieces = [text[:3], text[3:]] if answer.kind == "paused" else [text]
+                for number, piece in enumerate(pieces):
+                    if number > 0:
+                        answer.resume.wait(timeout=30)
+                    self._event("response.output_text.delta",
+                                {"type": "response.output_text.delta", "item_id": item["id"], "output_index": index,
+                                 "content_index": 0, "delta": piece})
             else:
                 self._event("response.output_item.added",
                             {"type": "response.output_item.added", "output_index": index, "item": item})
@@ -517,6 +529,20 @@ class _Handler(BaseHTTPRequestHandler):
         frame = f"event: {event_type}\ndata: {json.dumps(payload)}\n\n".encode()
         self.wfile.write(f"{len(frame):x}\r\n".encode() + frame + b"\r\n")
         self.wfile.flush()
+
+    def _break_mid_event(self, response_id: str) -> None:
+        """Sends an item and half of a text delta, then drops the connection without ending the chunked body."""
+        message = {"type": "message", "id": f"msg_{response_id}", "role": "assistant", "status": "in_progress",
+                   "content": []}
+        self._event("response.output_item.added",
+                    {"type": "response.output_item.added", "output_index": 0, "item": message})
+        payload = {"type": "response.output_text.delta", "item_id": message["id"], "output_index": 0,
+                   "content_index": 0, "delta": "Hel"}
+        frame = f"event: response.output_text.delta\ndata: {json.dumps(payload)}\n\n".encode()
+        half = frame[: len(frame) // 2]
+        self.wfile.write(f"{len(half):x}\r\n".encode() + half + b"\r\n")
+        self.wfile.flush()
+        self.close_connection = True
 
     def _end_chunks(self) -> None:
         self.wfile.write(b"0\r\n\r\n")

@@ -4,12 +4,17 @@ openai-env profile) and through a standalone `rotor proxy`."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 from pathlib import Path
+from typing import Any
 
+import openai
 import pytest
 from openai import OpenAI
 
-from fake_backend import FakeBackend
+from fake_backend import Answer, FakeBackend
 from workspace import Workspace, start_proxy
 
 SDK_CLIENT = Path(__file__).parent / "sdk_client.py"
@@ -64,6 +69,55 @@ def test_sdk_through_rotor_proxy(workspace: Workspace, backend: FakeBackend) -> 
 
     proxy.process.terminate()
     assert proxy.process.wait(timeout=30) == 0, "SIGTERM stops the proxy gracefully"
+
+
+def test_sdk_stream_broken_mid_event_raises_the_api_error(workspace: Workspace, backend: FakeBackend) -> None:
+    """The upstream drops the connection in the middle of an event: the SDK gets the complete events, then rotor's
+    interruption event on its own, and raises the API error with rotor's message (not a JSON decode error)."""
+    backend.add_account("A", default=Answer(kind="break_mid_event"))
+    workspace.import_accounts("A")
+    proxy = start_proxy(workspace)
+    client = OpenAI(base_url=proxy.url, api_key=proxy.secret, max_retries=0, timeout=60)
+    seen: list[str] = []
+
+    with pytest.raises(openai.APIError) as raised:
+        for event in client.responses.create(model="gpt-5.5", input="say hi", stream=True):
+            seen.append(event.type)
+
+    assert type(raised.value) is openai.APIError, f"an API error, not {type(raised.value).__name__}"
+    assert raised.value.message.startswith("rotor lost the upstream stream after it started"), raised.value.message
+    assert isinstance(raised.value.body, dict) and raised.value.body.get("code") == "rotor_stream_interrupted"
+    assert seen == ["response.created", "response.output_item.added"]
+    assert backend.served() == [("A", 200)]
+
+
+def test_sdk_stream_survives_a_stopped_proxy(workspace: Workspace, backend: FakeBackend) -> None:
+    """rotor is stopped (as Ctrl-Z stops it together with Codex) for 2.5 times its idle timeout while it waits for
+    the upstream's next event, which comes right after rotor continues: time rotor did not run is not upstream
+    silence, so the stream completes intact and the account stays ready."""
+    paused = Answer(kind="paused")
+    backend.add_account("A", default=paused)
+    workspace.import_accounts("A")
+    proxy = start_proxy(workspace, ROTOR_IDLE_TIMEOUT="1")
+    client = OpenAI(base_url=proxy.url, api_key=proxy.secret, max_retries=0, timeout=60)
+
+    events = iter(client.responses.create(model="gpt-5.5", input="say hi", stream=True))
+    seen: list[Any] = []
+    while not seen or seen[-1].type != "response.output_text.delta":
+        seen.append(next(events))
+    os.kill(proxy.process.pid, signal.SIGSTOP)
+    try:
+        time.sleep(2.5)
+    finally:
+        os.kill(proxy.process.pid, signal.SIGCONT)
+        paused.resume.set()
+    seen += list(events)
+
+    deltas = "".join(event.delta for event in seen if event.type == "response.output_text.delta")
+    assert deltas == "Hello from account A."
+    assert seen[-1].type == "response.completed"
+    [listed] = workspace.accounts_json()
+    assert listed["state"] == "ready", listed
 
 
 def test_rotor_proxy_refuses_a_wrong_secret(workspace: Workspace, backend: FakeBackend) -> None:

@@ -158,10 +158,11 @@ class RunningProxy:
 
 
 def start_proxy(space: Workspace, *args: str, launcher: tuple[str, ...] = (),
-                timeout: float = COMMAND_TIMEOUT) -> RunningProxy:
-    """Starts `rotor proxy --json ARGS…` (through `launcher`, e.g. `prlimit …`, which must exec rotor in its place)
-    and waits (bounded) for its first stdout line."""
-    process, stderr_path = space.spawn([*launcher, str(space.rotor_bin), "proxy", "--json", *args])
+                timeout: float = COMMAND_TIMEOUT, **env: str) -> RunningProxy:
+    """Starts `rotor proxy --json ARGS…` (through `launcher`, e.g. `prlimit …`, which must exec rotor in its place;
+    with the workspace's environment plus `env`) and waits (bounded) for its first stdout line."""
+    process, stderr_path = space.spawn([*launcher, str(space.rotor_bin), "proxy", "--json", *args],
+                                       env=space.env(**env))
     line = read_line(process, timeout=timeout)
     if not line:
         raise AssertionError(f"rotor proxy printed no first line within {timeout}s (exit status "

@@ -11,6 +11,7 @@ struct RelayOutcomeTests {
         #expect(RelayOutcome(status: 200, bytes: 1).streamBreak == .connectionLost)
         #expect(RelayOutcome(status: 200, bytes: 1, interruption: .idleTimeout).streamBreak == .idleTimeout)
         #expect(RelayOutcome(status: 200, bytes: 1, interruption: .transport("reset")).streamBreak == .connectionLost)
+        #expect(RelayOutcome(status: 200, bytes: 1, interruption: .cancelled).streamBreak == nil, "the client left")
         #expect(
             RelayOutcome(status: 200, bytes: 1, terminalEvent: "response.failed", failedEvent: failed).streamBreak
                 == .failedEvent(failed.data)

@@ -28,6 +28,12 @@ public struct ServerSentEvent: Hashable, Sendable {
     /// Whether the block carried no data (a comment or keep-alive): it keeps a stream alive but means nothing.
     public var isKeepAlive: Bool { data.isEmpty && event == nil }
 
+    /// Event types after which a Responses stream is over.
+    public static let terminalTypes: Set<String> = ["response.completed", "response.incomplete", "response.failed", "error"]
+
+    /// Whether the Responses stream is over after this event.
+    public var isTerminal: Bool { type.map(Self.terminalTypes.contains) ?? false }
+
     /// The bytes of an SSE event `event: <type>\ndata: <data>\n\n`.
     public static func encode(type: String, data: [UInt8]) -> [UInt8] {
         Array("event: \(type)\ndata: ".utf8) + data + Array("\n\n".utf8)

@@ -6,12 +6,29 @@ public struct ServerSentEventTooLarge: Error, Hashable, Sendable, CustomStringCo
     public var description: String { "an upstream event exceeded \(limit) bytes" }
 }
 
+/// Whole events as a relay forwards them: bytes exactly as received that end where an event ends, and the events
+/// in them.
+public struct CompleteEvents: Hashable, Sendable {
+    /// The received bytes up to the end of the last complete event (blank lines between events included).
+    public var bytes: [UInt8]
+    /// The events these bytes complete, in order.
+    public var events: [ServerSentEvent]
+
+    /// Bytes and the events they complete.
+    public init(bytes: [UInt8], events: [ServerSentEvent]) {
+        self.bytes = bytes
+        self.events = events
+    }
+}
+
 /// An incremental parser of `text/event-stream` bytes.
 ///
 /// Feed it chunks as they arrive; it returns each event once its terminating blank line is in. Accepts `data:`
 /// with or without the space, and LF, CRLF or CR line endings, also when a chunk boundary splits them.
+/// ``completeEvents(in:)`` also returns the bytes of those events, so a relay forwards whole events only: an
+/// unfinished event stays here (at most `maximumEventBytes`) until its blank line arrives.
 /// Hand-written because no maintained Swift package parses SSE incrementally from raw bytes while keeping each
-/// event's original bytes (needed to relay the first event exactly as received).
+/// event's original bytes (needed to relay events exactly as received).
 public struct ServerSentEventParser: Sendable {
     private var buffer: [UInt8] = []
     /// Where the current (unfinished) event starts in `buffer`.
@@ -33,6 +50,41 @@ public struct ServerSentEventParser: Sendable {
 
     /// Appends `bytes` and returns the events they completed, in order.
     public mutating func parse(_ bytes: some Collection<UInt8>) throws(ServerSentEventTooLarge) -> [ServerSentEvent] {
+        let events = try scan(bytes)
+        compact()
+        return events
+    }
+
+    /// Appends `bytes` and returns the events they completed together with their bytes as received: everything up
+    /// to the end of the last complete event. The bytes of an unfinished event are returned once it is complete.
+    public mutating func completeEvents(
+        in bytes: some Collection<UInt8>
+    ) throws(ServerSentEventTooLarge) -> CompleteEvents {
+        let events = try scan(bytes)
+        let complete: [UInt8]
+        if eventStart == buffer.count {
+            complete = buffer
+            buffer = []
+            lineStart = 0
+            scanned = 0
+            eventStart = 0
+        } else {
+            complete = Array(buffer[..<eventStart])
+            compact()
+        }
+        return CompleteEvents(bytes: complete, events: events)
+    }
+
+    /// Ends the stream for a relay: an event still waiting for its blank line is kept, with a blank line added,
+    /// only when it ends the response (a terminal event the upstream sent without its blank line); any other
+    /// unfinished event is dropped, since a client can do nothing with part of an event.
+    public mutating func finishCompleteEvents() -> CompleteEvents {
+        guard let last = finish(), last.isTerminal else { return CompleteEvents(bytes: [], events: []) }
+        return CompleteEvents(bytes: last.raw + Array("\n\n".utf8), events: [last])
+    }
+
+    /// Appends `bytes` and returns the events they completed; the buffer still holds the completed bytes.
+    private mutating func scan(_ bytes: some Collection<UInt8>) throws(ServerSentEventTooLarge) -> [ServerSentEvent] {
         buffer.append(contentsOf: bytes)
         var events: [ServerSentEvent] = []
         while let (lineEnd, next) = nextLineBreak() {
@@ -49,7 +101,6 @@ public struct ServerSentEventParser: Sendable {
                 process(line)
             }
         }
-        compact()
         if buffer.count - eventStart > maximumEventBytes {
             throw ServerSentEventTooLarge(limit: maximumEventBytes)
         }

@@ -5,7 +5,8 @@ public struct UpstreamTimeouts: Hashable, Sendable {
     public var connect: Duration
     /// From sending the request to the response head. Default 120 s (`ROTOR_HEADER_TIMEOUT`).
     public var header: Duration
-    /// The longest gap between two SSE events (also before the first). Default 300 s (`ROTOR_IDLE_TIMEOUT`).
+    /// The longest upstream silence between two SSE events (also before the first), counted only while rotor waits
+    /// for upstream bytes. Default 300 s (`ROTOR_IDLE_TIMEOUT`).
     public var idle: Duration
 
     /// Timeouts with the documented defaults unless given.

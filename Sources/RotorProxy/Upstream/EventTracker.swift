@@ -14,7 +14,7 @@ struct EventTracker {
             let type = event.type
             if responseID == nil { responseID = Self.responseID(in: event) }
             if type == "codex.rate_limits" { rateLimits = event }
-            if let type, StreamRelay.terminalTypes.contains(type) {
+            if let type, ServerSentEvent.terminalTypes.contains(type) {
                 terminalType = type
                 if type == "response.completed" { completed = event }
                 if type == "response.failed" || type == "error" { failed = event }

@@ -22,13 +22,14 @@ public struct RelayOutcome: Sendable {
     public var interruption: UpstreamReadFailure?
 
     /// How the committed stream broke, as ``RequestRouting`` classifies it (`.streamBrokeAfterCommit`);
-    /// `nil` when it ended normally.
+    /// `nil` when it ended normally or the client left (no fault of the upstream's).
     public var streamBreak: StreamBreak? {
         if let failedEvent { return .failedEvent(failedEvent.data) }
         switch interruption {
         case .none: return terminalEvent == nil ? .connectionLost : nil
         case .idleTimeout: return .idleTimeout
         case .transport, .eventTooLarge: return .connectionLost
+        case .cancelled: return nil
         }
     }
 }
@@ -36,12 +37,13 @@ public struct RelayOutcome: Sendable {
 /// Delivers a ready upstream stream to the client: relayed event by event to streaming clients, or folded into
 /// one JSON response for clients that did not ask for a stream.
 public enum StreamRelay {
-    /// Event types after which a Responses stream is over.
-    static let terminalTypes: Set<String> = ["response.completed", "response.incomplete", "response.failed", "error"]
-
-    /// Relays `stream` to a streaming client: headers first, then every upstream chunk written and flushed as it
-    /// arrives (each write waits for the client, which is the backpressure). A stream that breaks or ends without
-    /// a terminal event is ended with a `response.failed` event coded `rotor_stream_interrupted`.
+    /// Relays `stream` to a streaming client: headers first, then the upstream's events written and flushed as
+    /// each completes, byte for byte (each write waits for the client, which is the backpressure). Only whole events
+    /// are written, so a stream that breaks or ends without a terminal event is ended with a standalone
+    /// `response.failed` event coded `rotor_stream_interrupted`. Time spent writing to a slow client is not
+    /// upstream silence: the idle timeout runs only while waiting for the upstream.
+    ///
+    /// - Throws: `CancellationError` when the client went away; any error writing to the client.
     static func relay(
         _ stream: UpstreamStream,
         to writer: consuming ResponseWriter,
@@ -63,6 +65,8 @@ public enum StreamRelay {
             let chunk: UpstreamChunk?
             do {
                 chunk = try await stream.next()
+            } catch .cancelled {
+                throw CancellationError()
             } catch {
                 outcome.interruption = error
                 break
@@ -110,6 +114,8 @@ public enum StreamRelay {
                 guard let chunk = try await stream.next() else { break }
                 for event in chunk.events { aggregator.consume(event) }
                 tracker.observe(chunk.events)
+            } catch .cancelled {
+                throw CancellationError()
             } catch {
                 interruption = error
                 break

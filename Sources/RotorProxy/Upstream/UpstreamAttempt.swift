@@ -103,10 +103,12 @@ public struct UpstreamAttempt: Sendable {
             let chunk: UpstreamChunk?
             do {
                 chunk = try await reader.next()
+            } catch .cancelled {
+                return failure(.cancelled, "the client went away")
             } catch .idleTimeout {
-                return failure(Task.isCancelled ? .cancelled : .idleTimeout, "no event within the idle timeout")
+                return failure(.idleTimeout, "no event within the idle timeout")
             } catch {
-                return failure(Task.isCancelled ? .cancelled : .streamEnded, error.description)
+                return failure(.streamEnded, error.description)
             }
             guard let chunk else { return failure(.streamEnded, "the stream ended before its first event") }
             heldBytes.append(chunk.bytes)
@@ -131,8 +133,8 @@ public struct UpstreamAttempt: Sendable {
 
     private static func collect(_ reader: UpstreamBodyReader, limit: Int) async -> [UInt8] {
         var bytes: [UInt8] = []
-        while bytes.count < limit, let chunk = try? await reader.next() {
-            bytes.append(contentsOf: chunk.bytes.readableBytesView.prefix(limit - bytes.count))
+        while bytes.count < limit, let buffer = try? await reader.nextBytes() {
+            bytes.append(contentsOf: buffer.readableBytesView.prefix(limit - bytes.count))
         }
         return bytes
     }

@@ -1,10 +1,10 @@
 import NIOCore
 import RotorCore
 
-/// Bytes read from the upstream together with the SSE events they completed.
+/// Whole SSE events read from the upstream: their bytes and the events parsed from them.
 public struct UpstreamChunk: Sendable {
-    /// The bytes exactly as received (relayed to streaming clients unchanged).
+    /// The bytes exactly as received, ending where an event ends (relayed to streaming clients unchanged).
     public var bytes: ByteBuffer
-    /// The events these bytes completed, in order.
+    /// The events in these bytes, in order.
     public var events: [ServerSentEvent]
 }

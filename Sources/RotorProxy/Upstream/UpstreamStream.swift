@@ -15,7 +15,7 @@ public struct UpstreamStream: Sendable {
     public var firstEvent: ServerSentEvent
     /// Every event parsed while holding, the first event among them, in order.
     public var heldEvents: [ServerSentEvent]
-    /// Every byte received while holding, as received.
+    /// The whole events received while holding, as received.
     public var heldBytes: [ByteBuffer]
     /// From sending the request to the first event.
     public var timeToFirstEvent: Duration

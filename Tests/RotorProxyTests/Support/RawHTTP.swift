@@ -13,12 +13,19 @@ import Glibc
 final class RawConnection {
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// Whether ``readChunks(atLeast:)`` read the last chunk of a body.
+    private(set) var chunkedBodyEnded = false
 
-    init(port: Int) throws {
+    /// Connects to `port`; a `receiveBufferBytes` fixes the socket's receive buffer (set before connecting, so the
+    /// kernel cannot grow it), which makes a client that stops reading push back on the proxy at once.
+    init(port: Int, receiveBufferBytes: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawHTTPError.socket }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -61,6 +68,48 @@ final class RawConnection {
         }
     }
 
+    /// Reads a response head (status and lower-cased headers) and leaves the body unread.
+    func readHead() throws -> RawResponse {
+        while true {
+            if let (response, length) = try RawResponse.parseHead(buffer) {
+                buffer.removeFirst(length)
+                return response
+            }
+            try fill()
+        }
+    }
+
+    /// Reads chunks of a `transfer-encoding: chunked` body (after ``readHead()``) until at least `count` body bytes
+    /// came in this call, or up to the last chunk when `count` is `nil` (or the body ends first); returns the body
+    /// bytes read.
+    func readChunks(atLeast count: Int? = nil) throws -> [UInt8] {
+        var body: [UInt8] = []
+        while !chunkedBodyEnded, body.count < count ?? .max {
+            let sizeLine = try readLine()
+            guard let size = Int(sizeLine.split(separator: ";")[0], radix: 16) else { throw RawHTTPError.malformed }
+            if size == 0 {
+                _ = try readLine()
+                chunkedBodyEnded = true
+                return body
+            }
+            while buffer.count < size + 2 { try fill() }
+            body += buffer[..<size]
+            buffer.removeFirst(size + 2)
+        }
+        return body
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let end = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                buffer.removeFirst(end + 1)
+                return line
+            }
+            try fill()
+        }
+    }
+
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -76,8 +125,20 @@ struct RawResponse: Sendable {
 
     func header(_ name: String) -> String? { headers.first { $0.0 == name }?.1 }
 
-    /// The response at the start of `bytes` and how many bytes it took, or `nil` while it is incomplete.
+    /// The response at the start of `bytes` (its body as long as `content-length` says) and how many bytes it took,
+    /// or `nil` while it is incomplete.
     static func parse(_ bytes: [UInt8]) throws -> (response: RawResponse, length: Int)? {
+        guard let (head, headLength) = try parseHead(bytes) else { return nil }
+        var response = head
+        let length = response.header("content-length").flatMap { Int($0) } ?? 0
+        guard bytes.count >= headLength + length else { return nil }
+        response.body = String(decoding: bytes[headLength..<(headLength + length)], as: UTF8.self)
+        return (response, headLength + length)
+    }
+
+    /// The response head (status and lower-cased headers, no body) at the start of `bytes` and how many bytes it
+    /// took, or `nil` while it is incomplete.
+    static func parseHead(_ bytes: [UInt8]) throws -> (response: RawResponse, length: Int)? {
         guard let end = headerEnd(bytes) else { return nil }
         let head = String(decoding: bytes[..<end], as: UTF8.self)
         var lines = head.components(separatedBy: "\r\n")
@@ -88,10 +149,7 @@ struct RawResponse: Sendable {
             let parts = line.split(separator: ":", maxSplits: 1)
             headers.append((parts[0].lowercased(), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
         }
-        let length = headers.first { $0.0 == "content-length" }.flatMap { Int($0.1) } ?? 0
-        guard bytes.count >= end + 4 + length else { return nil }
-        let body = String(decoding: bytes[(end + 4)..<(end + 4 + length)], as: UTF8.self)
-        return (RawResponse(status: status, headers: headers, body: body), end + 4 + length)
+        return (RawResponse(status: status, headers: headers, body: ""), end + 4)
     }
 
     private static func headerEnd(_ bytes: [UInt8]) -> Int? {
@@ -109,9 +167,13 @@ enum RawHTTPError: Error {
 }
 
 /// Runs `body` with a raw connection to `port` on NIO's blocking-I/O thread pool.
-func withRawConnection<T: Sendable>(port: Int, _ body: @escaping @Sendable (RawConnection) throws -> T) async throws -> T {
+func withRawConnection<T: Sendable>(
+    port: Int,
+    receiveBufferBytes: Int32? = nil,
+    _ body: @escaping @Sendable (RawConnection) throws -> T
+) async throws -> T {
     try await NIOThreadPool.singleton.runIfActive {
-        try body(try RawConnection(port: port))
+        try body(try RawConnection(port: port, receiveBufferBytes: receiveBufferBytes))
     }
 }
 
