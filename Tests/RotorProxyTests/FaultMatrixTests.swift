@@ -89,7 +89,7 @@ struct FaultMatrixTests {
             name: "429 on every account",
             fault: "every account answers 429 `rate_limit_exceeded`: A \"try again in 7s\", B \"in 20s\"",
             upstream: .http({ request in rateLimited(inSeconds: request.accountName == "A" ? 7 : 20) }),
-            client: .answered(status: 429, code: "rotor_pool_busy", retryAfter: 6...7),
+            client: .answered(status: 429, code: "rotor_pool_busy", retryAfter: 5...7),
             decisions: ["A rate-limit", "B rate-limit", "- pool-dry"],
             states: ["A": .cooling(.rateLimit, for: 7...7), "B": .cooling(.rateLimit, for: 20...20)]
         ),

@@ -48,10 +48,10 @@ enum ClientExpectation: Sendable, CustomStringConvertible {
     var description: String {
         switch self {
         case .served(let account, let attempts, _):
-            "200 from \(account) (attempt \(attempts)), stream intact"
-        case .interrupted(let account, _, let relayed):
-            "200 from \(account): \(Self.eventCount(relayed)) upstream event(s), then a standalone "
-                + "`rotor_stream_interrupted` event"
+            "200 from \(account) on attempt \(attempts), the stream byte for byte"
+        case .interrupted(let account, let attempts, let relayed):
+            "200 from \(account) on attempt \(attempts): its \(Self.eventCount(relayed)) whole event(s), then a "
+                + "standalone `rotor_stream_interrupted` event"
         case .answered(let status, let code, let retryAfter):
             "\(status) `\(code)`, Retry-After \(retryAfter.lowerBound == retryAfter.upperBound ? "" : "≤ ")"
                 + "\(retryAfter.upperBound) s"
