@@ -18,11 +18,7 @@ struct FaultMatrixTests {
         var rows: [String] = []
         for (index, fault) in Self.cases.enumerated() {
             let row = await fault.observe()
-            if let issue = fault.knownIssue {
-                withKnownIssue(issue) { row.recordMismatches() }
-            } else {
-                row.recordMismatches()
-            }
+            row.recordMismatches()
             rows.append("| \(index + 1) | \(fault.name) | \(fault.fault) | \(row.client) | \(row.states) |")
         }
         let seconds = Int((ContinuousClock.now - started).components.seconds)
@@ -101,8 +97,7 @@ struct FaultMatrixTests {
             }),
             client: .served(by: "B", attempts: 2),
             decisions: ["A unauthorized", "A refresh-failed", "B success"],
-            states: ["A": .cooling(.network, for: 0...60).keepingLogin("rt-A-0"), "B": .served],
-            knownIssue: failedRefreshKeepsAccountInRotation
+            states: ["A": .cooling(.network, for: 0...60).keepingLogin("rt-A-0"), "B": .served]
         ),
         FaultCase(
             name: "401, token endpoint slow",
@@ -113,8 +108,7 @@ struct FaultMatrixTests {
             }),
             client: .served(by: "B", attempts: 2),
             decisions: ["A unauthorized", "A refresh-failed", "B success"],
-            states: ["A": .cooling(.network, for: 0...60).keepingLogin("rt-A-0"), "B": .served],
-            knownIssue: failedRefreshKeepsAccountInRotation
+            states: ["A": .cooling(.network, for: 0...60).keepingLogin("rt-A-0"), "B": .served]
         ),
         FaultCase(
             name: "401, token endpoint non-JSON",
@@ -125,8 +119,7 @@ struct FaultMatrixTests {
             }),
             client: .served(by: "B", attempts: 2),
             decisions: ["A unauthorized", "A refresh-failed", "B success"],
-            states: ["A": .cooling(.network, for: 0...60).keepingLogin("rt-A-0"), "B": .served],
-            knownIssue: failedRefreshKeepsAccountInRotation
+            states: ["A": .cooling(.network, for: 0...60).keepingLogin("rt-A-0"), "B": .served]
         ),
         FaultCase(
             name: "200 with a non-SSE body",
@@ -229,13 +222,6 @@ struct FaultMatrixTests {
             states: ["A": .cooling(.rateLimit, for: 7...7), "B": .served]
         ),
     ]
-
-    /// The rotor defect the three token-endpoint cases show.
-    private static let failedRefreshKeepsAccountInRotation: Comment = """
-        A refresh that fails for now after a 401 (token endpoint 5xx, timeout or non-JSON answer) leaves the account \
-        in rotation with no cooldown: every following request tries it first, is refused again and waits for another \
-        refresh (the whole 30 s refresh timeout when the token endpoint hangs) before moving on
-        """
 
     // MARK: - Scripts
 

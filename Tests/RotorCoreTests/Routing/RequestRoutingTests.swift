@@ -90,6 +90,24 @@ struct RequestRoutingTests {
         #expect(pool.account(testID(1)).status == status)
     }
 
+    /// A refresh that fails for now (the token endpoint down, slow or garbled) cools the account with the connection
+    /// backoff (cap 60 s), so the next requests do not each wait on the same refresh before moving on; its login is
+    /// kept.
+    @Test func aFailedRefreshCoolsTheAccount() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        pool.script[testID(1)] = [errorOutcome(401, "")]
+        pool.refreshScript[testID(1)] = [.failed(reason: "token endpoint timed out")]
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
+        let cooled = pool.account(testID(1))
+        #expect(cooled.status == .ready)
+        #expect(cooled.cooldown?.reason == .network)
+        #expect(cooled.consecutiveFailures == 1)
+        let until = cooled.cooldown?.until ?? testNow
+        #expect(until > testNow && until <= testNow.addingTimeInterval(60))
+        #expect(pool.records.map(\.outcome) == ["unauthorized", "refresh-failed", "success"])
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
+    }
+
     /// A turn state stays on the account that minted it; when that account is out, another serves without it.
     @Test func turnStateOwnerUnusableDropsTurnState() {
         let owner = testAccount(1, cooldown: Cooldown(until: testNow.addingTimeInterval(900), reason: .usageLimit))

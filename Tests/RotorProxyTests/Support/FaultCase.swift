@@ -22,8 +22,6 @@ struct FaultCase: Sendable {
     var decisions: [String]
     /// Every account's state afterwards.
     var states: [String: AccountExpectation]
-    /// The rotor defect this case shows, when it shows one.
-    var knownIssue: Comment?
 }
 
 /// How the fake upstream misbehaves in a ``FaultCase``.
