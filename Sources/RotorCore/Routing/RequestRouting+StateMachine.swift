@@ -189,7 +189,12 @@ extension RequestRouting {
         }
 
         /// Reports how the refresh asked for by ``NextAction/refresh(_:)`` ended.
-        public mutating func refreshFinished(_ result: RefreshResult, account: Account, now: Date) -> Resolution {
+        public mutating func refreshFinished(
+            _ result: RefreshResult,
+            account: Account,
+            now: Date,
+            using generator: inout some RandomNumberGenerator
+        ) -> Resolution {
             guard case .refreshing(let attempt) = state, attempt.account == account.id else {
                 preconditionFailure("RequestRouting.refreshFinished called while \(state)")
             }
@@ -209,10 +214,17 @@ extension RequestRouting {
                 fail(account, classification: "needs-login", transient: false, relayable: false)
                 return Resolution(effects: [effect], next: .continue, record: record)
             case .failed(let reason):
+                // The token endpoint is down, slow or garbled: cool the account like a connection failure, so the
+                // next requests do not each stall on the same refresh before moving on. Its login is kept.
+                let (effects, decision) = cooldownEffects(
+                    AccountFailure(.network), account: account, now: now, using: &generator)
                 record.outcome = "refresh-failed"
                 record.reason = "token refresh failed: \(reason)"
+                record.cooldownUntil = decision.cooldown.until
+                record.cooldownReason = decision.cooldown.reason
+                record.reason += "; cooldown from \(decision.source)"
                 fail(account, classification: "refresh-failed", transient: true, relayable: false)
-                return Resolution(effects: [], next: .continue, record: record)
+                return Resolution(effects: effects, next: .continue, record: record)
             }
         }
 

@@ -193,7 +193,7 @@ struct FailoverLoop {
                 try Task.checkCancellation()
                 refresh = .failed(reason: "\(error)")
             }
-            let after = machine.refreshFinished(refresh, account: account, now: Date())
+            let after = machine.refreshFinished(refresh, account: account, now: Date(), using: &generator)
             try source.apply(after.effects, now: Date())
             if let record = after.record { try writeRecord(enriched(record, firstByte: nil)) }
             return nil

@@ -71,7 +71,8 @@ struct PoolModel {
                     case .refresh(let refreshed):
                         let result = refreshScript[refreshed].flatMap { $0.isEmpty ? nil : refreshScript[refreshed]!.removeFirst() }
                             ?? .refreshed
-                        resolution = machine.refreshFinished(result, account: self.account(refreshed), now: now)
+                        resolution = machine.refreshFinished(
+                            result, account: self.account(refreshed), now: now, using: &generator)
                         continue
                     }
                     break
