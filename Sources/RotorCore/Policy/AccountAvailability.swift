@@ -15,9 +15,6 @@ public enum AccountAvailability: Hashable, Sendable {
     /// Disabled by the user or by the server; only `rotor accounts enable` brings it back.
     case disabled(reason: String)
 
-    /// How long a used-up window without a known reset keeps its account out when the window length is unknown too.
-    static let unknownResetFallback: TimeInterval = 3_600
-
     /// The availability of `account` at `now`.
     public init(of account: Account, at now: Date) {
         switch account.status {
@@ -31,7 +28,7 @@ public enum AccountAvailability: Hashable, Sendable {
             break
         }
         let cooldown = account.activeCooldown(at: now)
-        let usageReturn = account.usage.flatMap { Self.exhaustedUntil($0, now: now) }
+        let usageReturn = account.usage?.exhaustedUntil(at: now)
         switch (cooldown, usageReturn) {
         case (nil, nil):
             self = .available
@@ -58,29 +55,6 @@ public enum AccountAvailability: Hashable, Sendable {
     static func isAvailable(_ account: Account, at now: Date) -> Bool {
         guard case .ready = account.status else { return false }
         if let cooldown = account.cooldown, cooldown.until > now { return false }
-        guard let usage = account.usage else { return true }
-        return exhaustedUntil(usage.primary, observedAt: usage.observedAt, now: now) == nil
-            && exhaustedUntil(usage.secondary, observedAt: usage.observedAt, now: now) == nil
-    }
-
-    /// When every used-up window (raw used % ≥ 100) of `snapshot` resets, or `nil` if none is used up at `now`.
-    ///
-    /// A used-up window without a reset counts as used up for its own length after the observation (it cannot
-    /// last longer), or one hour when that is unknown too, so a snapshot missing its reset never benches an account
-    /// forever.
-    static func exhaustedUntil(_ snapshot: UsageSnapshot, now: Date) -> Date? {
-        let primary = exhaustedUntil(snapshot.primary, observedAt: snapshot.observedAt, now: now)
-        let secondary = exhaustedUntil(snapshot.secondary, observedAt: snapshot.observedAt, now: now)
-        switch (primary, secondary) {
-        case (let primary?, let secondary?): return max(primary, secondary)
-        default: return primary ?? secondary
-        }
-    }
-
-    private static func exhaustedUntil(_ window: UsageWindow?, observedAt: Date, now: Date) -> Date? {
-        guard let window, window.usedPercent >= 100 else { return nil }
-        let until = window.resetsAt
-            ?? observedAt.addingTimeInterval(window.windowMinutes.map { TimeInterval($0) * 60 } ?? unknownResetFallback)
-        return until > now ? until : nil
+        return account.usage?.exhaustedUntil(at: now) == nil
     }
 }

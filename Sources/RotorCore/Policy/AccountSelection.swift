@@ -8,8 +8,9 @@ public import Foundation
 ///
 /// Usable: `ready`, no cooldown in force, no used-up usage window (``AccountAvailability``). Preference: (a) the
 /// preferred account (the conversation's, or the one that minted the turn state) when usable; (b) the most
-/// headroom, the minimum over known windows of 100 − used %; (c) least recently used, never-used first; (d) the
-/// smaller id. One pass over the accounts, no sorting, so the cost grows linearly and stays small per account.
+/// headroom (``UsageSnapshot/headroom(at:)``: the least percentage left over the known windows); (c) least
+/// recently used, never-used first; (d) the smaller id. One pass over the accounts, no sorting, so the cost grows
+/// linearly and stays small per account.
 public struct AccountSelection: Hashable, Sendable {
     /// Which accounts may serve.
     public enum Strategy: Hashable, Sendable {
@@ -61,7 +62,7 @@ public struct AccountSelection: Hashable, Sendable {
             if let preferred, preferred.account == id {
                 return Choice(account: id, reason: preferred.reason)
             }
-            let candidate = Candidate(id: id, headroom: Self.headroom(accounts[index].usage, now: now),
+            let candidate = Candidate(id: id, headroom: accounts[index].usage?.headroom(at: now) ?? 100,
                                       lastUsedAt: accounts[index].lastUsedAt)
             if let current = best, !candidate.isBetter(than: current) {
                 if runnerUp.map({ candidate.isBetter(than: $0) }) ?? true { runnerUp = candidate }
@@ -82,18 +83,6 @@ public struct AccountSelection: Hashable, Sendable {
             return best.lastUsedAt == nil ? "least recently used (never used)" : "least recently used"
         }
         return "tie broken by id"
-    }
-
-    /// The least remaining percentage over the known windows (100 when none is known); a window already reset
-    /// counts as 100. Same as `UsageSnapshot.headroom(at:)` without building an array per account.
-    static func headroom(_ usage: UsageSnapshot?, now: Date) -> Double {
-        guard let usage else { return 100 }
-        func remaining(_ window: UsageWindow?) -> Double {
-            guard let window else { return 100 }
-            if let resetsAt = window.resetsAt, resetsAt <= now { return 100 }
-            return 100 - window.usedPercent
-        }
-        return min(remaining(usage.primary), remaining(usage.secondary))
     }
 
     static func percent(_ value: Double) -> String {

@@ -102,7 +102,7 @@ struct AccountSelectionTests {
             let account = accounts.first { $0.id == choice.account }!
             #expect(account.status == .ready)
             #expect(account.activeCooldown(at: testNow) == nil)
-            #expect(account.usage?.isExhausted(at: testNow) != true)
+            #expect(account.usage?.exhaustedUntil(at: testNow) == nil)
             #expect(!excluded.contains(account.id))
         }
     }
