@@ -4,25 +4,10 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// What to do when no account can serve: wait briefly for the earliest return, or answer at once without
-/// spending an upstream request (see docs/routing.md).
-public enum PoolDryAnswer: Hashable, Sendable {
-    /// The earliest return is within `ROTOR_MAX_WAIT`: wait until then, then select again.
-    case wait(until: Date)
-    /// Answer the client with this.
-    case respond(ProxyAnswer)
-
-    /// Decides for `accounts` (none of them usable) at `now`; `maxWait` zero disables waiting.
-    public static func evaluate(accounts: [Account], now: Date, maxWait: Duration) -> PoolDryAnswer {
-        let availabilities = accounts.map { AccountAvailability(of: $0, at: now) }
-        if let earliest = availabilities.compactMap(\.returnsAt).min(), maxWait > .zero,
-            earliest.timeIntervalSince(now) <= maxWait.timeInterval
-        {
-            return .wait(until: max(earliest, now))
-        }
-        return .respond(response(accounts: accounts, now: now))
-    }
-
+/// rotor's answer when no account can serve, given without spending an upstream request (see docs/routing.md).
+///
+/// Whether to wait for the earliest return first is the routing machine's decision (``RequestRouting``).
+public enum PoolDryAnswer {
     /// The answer for a dry pool, decided by the reason of the soonest-returning account: `usage-limit` → 429 with
     /// `usage_limit_reached` and `resets_at` (Codex then prints "try again at <time>" and stops); `rate-limit`,
     /// `overloaded`, `network` → 429 `rate_limit_exceeded`/`rotor_pool_busy` (Codex retries it after

@@ -249,6 +249,21 @@ struct RequestRoutingTests {
         #expect(String(decoding: answer.body, as: UTF8.self).contains("rotor_pool_busy"))
     }
 
+    /// A return within `maxWait` is waited for, one beyond it is not, and zero disables waiting.
+    @Test(arguments: [(Duration.seconds(20), true), (.seconds(11), false), (.zero, false)])
+    func waitsOnlyWithinMaxWait(maxWait: Duration, waits: Bool) {
+        let until = testNow.addingTimeInterval(12)
+        let accounts = [testAccount(1, cooldown: Cooldown(until: until, reason: .usageLimit)),
+                        testAccount(2, status: .disabled(reason: "user"))]
+        var machine = RequestRouting.StateMachine(request: Self.request(), limits: .init(maxWait: maxWait),
+                                                  startedAt: testNow)
+        switch machine.next(accounts: accounts, now: testNow) {
+        case .wait(let at, _): #expect(waits && at == until)
+        case .answer: #expect(!waits)
+        default: Issue.record("expected a wait or the pool-dry answer")
+        }
+    }
+
     /// Pinned mode uses only its account; when it is out the answer speaks of that account alone.
     @Test func pinnedAccountOnly() {
         var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
