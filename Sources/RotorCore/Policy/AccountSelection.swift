@@ -6,7 +6,7 @@ public import Foundation
 
 /// Picks the account for the next attempt from the usable ones.
 ///
-/// Usable: `ready`, no cooldown in force, no used-up usage window (``AccountAvailability``). Preference: (a) the
+/// Usable: ``AccountState/ready`` (no cooldown in force, no exhausted usage window). Preference: (a) the
 /// preferred account (the conversation's, or the one that minted the turn state) when usable; (b) the most
 /// headroom (``UsageSnapshot/headroom(at:)``: the least percentage left over the known windows); (c) least
 /// recently used, never-used first; (d) the smaller id. One pass over the accounts, no sorting, so the cost grows
@@ -58,7 +58,7 @@ public struct AccountSelection: Hashable, Sendable {
         for index in accounts.indices {
             let id = accounts[index].id
             if let pinned, id != pinned { continue }
-            guard AccountAvailability.isAvailable(accounts[index], at: now), !excluded.contains(id) else { continue }
+            guard accounts[index].state(at: now) == .ready, !excluded.contains(id) else { continue }
             if let preferred, preferred.account == id {
                 return Choice(account: id, reason: preferred.reason)
             }

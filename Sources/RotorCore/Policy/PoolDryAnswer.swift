@@ -15,7 +15,7 @@ public enum PoolDryAnswer {
     public static func response(accounts: [Account], now: Date) -> ProxyAnswer {
         var soonest: (until: Date, reason: CooldownReason)?
         for account in accounts {
-            if case .out(let until, let reason) = AccountAvailability(of: account, at: now),
+            if case .cooling(let until, let reason) = account.state(at: now),
                 soonest.map({ until < $0.until }) ?? true
             {
                 soonest = (until, reason)
@@ -46,12 +46,12 @@ public enum PoolDryAnswer {
                           message: "rotor has no accounts; add one with `rotor accounts import` or `rotor accounts add`.")
         }
         let parts = accounts.map { account -> String in
-            switch AccountAvailability(of: account, at: now) {
+            switch account.state(at: now) {
             case .needsLogin(let reason):
                 "\(account.label) needs a new login (\(reason)): run `rotor accounts add`"
             case .disabled(let reason):
                 "\(account.label) is disabled (\(reason)): run `rotor accounts enable \(shellQuoted(account.label))`"
-            case .available, .out:
+            case .ready, .cooling:
                 "\(account.label) is unavailable"
             }
         }

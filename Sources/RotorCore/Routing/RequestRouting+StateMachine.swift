@@ -71,7 +71,7 @@ extension RequestRouting {
             if let retry {
                 self.retry = nil
                 if let account = accounts.first(where: { $0.id == retry.account }),
-                    AccountAvailability(of: account, at: now).isAvailable
+                    account.state(at: now) == .ready
                 {
                     return startAttempt(on: account.id, reason: retry.reason, now: now)
                 }
@@ -273,7 +273,7 @@ extension RequestRouting {
             } else if let preferred, preferred.account != choice.account,
                 let account = accounts.first(where: { $0.id == preferred.account })
             {
-                let words = Self.words(for: AccountAvailability(of: account, at: now))
+                let words = Self.words(for: account.state(at: now))
                 parts.append("\(preferred.reason) account \(account.label) \(words)")
             } else if let preferred, preferred.account != choice.account {
                 parts.append("\(preferred.reason) account is gone")
@@ -298,9 +298,9 @@ extension RequestRouting {
                 if failedAccounts.contains(account.id) {
                     words = "failed earlier in this request"
                 } else {
-                    let availability = AccountAvailability(of: account, at: now)
-                    guard !availability.isAvailable else { continue }
-                    words = Self.words(for: availability)
+                    let state = account.state(at: now)
+                    guard state != .ready else { continue }
+                    words = Self.words(for: state)
                 }
                 if named.count < namedLimit { named.append("\(account.label) \(words)") } else { unnamed += 1 }
             }
@@ -308,10 +308,10 @@ extension RequestRouting {
             return "skipped " + named.joined(separator: ", ") + (unnamed > 0 ? " and \(unnamed) more" : "")
         }
 
-        private static func words(for availability: AccountAvailability) -> String {
-            switch availability {
-            case .available: "is excluded"
-            case .out(let until, let reason): "is out (\(reason.rawValue) until \(UTCCalendar.iso8601(until)))"
+        private static func words(for state: AccountState) -> String {
+            switch state {
+            case .ready: "is excluded"
+            case .cooling(let until, let reason): "is out (\(reason.rawValue) until \(UTCCalendar.iso8601(until)))"
             case .needsLogin: "needs a login"
             case .disabled: "is disabled"
             }
@@ -354,13 +354,13 @@ extension RequestRouting {
             let scoped = request.pinnedAccount.map { pinned in accounts.filter { $0.id == pinned } } ?? accounts
             let pool = scoped.map(applyingLearned)
             if pool.contains(where: {
-                failedAccounts.contains($0.id) && AccountAvailability(of: $0, at: now).isAvailable
+                failedAccounts.contains($0.id) && $0.state(at: now) == .ready
             }) {
                 return giveUp("every usable account failed for this request", now: now)
             }
             var earliest: (until: Date, account: Account, reason: CooldownReason)?
             for account in pool where !failedAccounts.contains(account.id) {
-                if case .out(let until, let reason) = AccountAvailability(of: account, at: now),
+                if case .cooling(let until, let reason) = account.state(at: now),
                     earliest.map({ until < $0.until }) ?? true
                 {
                     earliest = (until, account, reason)
@@ -376,7 +376,7 @@ extension RequestRouting {
             state = .finished
             let answer = PoolDryAnswer.response(accounts: pool, now: now)
             let summary = pool.isEmpty
-                ? "no accounts" : pool.map { "\($0.label) \(Self.words(for: AccountAvailability(of: $0, at: now)))" }
+                ? "no accounts" : pool.map { "\($0.label) \(Self.words(for: $0.state(at: now)))" }
                     .joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,
                                         outcome: "pool-dry", reason: "no usable account: \(summary)")

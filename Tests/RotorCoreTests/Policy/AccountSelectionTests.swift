@@ -95,7 +95,7 @@ struct AccountSelectionTests {
                                                      now: testNow)
             else {
                 #expect(accounts.allSatisfy {
-                    excluded.contains($0.id) || !AccountAvailability(of: $0, at: testNow).isAvailable
+                    excluded.contains($0.id) || $0.state(at: testNow) != .ready
                 })
                 continue
             }
