@@ -406,30 +406,18 @@ extension RequestRouting {
         }
 
         private var finalAnswer: FinalAnswer {
-            guard let lastFailure else { return .respond(Self.poolBusy) }
+            guard let lastFailure else { return .respond(.attemptsSpent) }
             // A 5xx or 401 body from the upstream says more than rotor can; a relayed 429 would not carry the pool's
             // Retry-After, so limits get rotor's own retryable answer.
             if lastFailure.relayable, ["overloaded", "unauthorized"].contains(lastFailure.classification) {
                 return .relayLastResponse
             }
             switch lastFailure.classification {
-            case "network", "refresh-failed", "overloaded":
-                return .respond(.error(
-                    status: 502, type: "server_error", code: "rotor_upstream_unavailable",
-                    message: "rotor could not reach the upstream on any account; try again."))
-            case "timeout":
-                return .respond(.error(
-                    status: 504, type: "server_error", code: "rotor_upstream_timeout",
-                    message: "The upstream did not answer in time on any account; try again."))
-            default:
-                return .respond(Self.poolBusy)
+            case "network", "refresh-failed", "overloaded": return .respond(.upstreamUnreachable)
+            case "timeout": return .respond(.upstreamTimeout)
+            default: return .respond(.attemptsSpent)
             }
         }
-
-        private static let poolBusy = ProxyAnswer.error(
-            status: 429, type: "rate_limit_exceeded", code: "rotor_pool_busy",
-            message: "rotor tried the usable accounts for this request without success; try again in 1s.",
-            retryAfterSeconds: 1)
 
         private static func seconds(_ duration: Duration) -> String {
             "\(Int(duration.timeInterval.rounded()))s"

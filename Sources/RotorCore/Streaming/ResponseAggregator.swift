@@ -72,8 +72,8 @@ public struct ResponseAggregator: Sendable {
             let error = object.member("error"), scanner.bytes[error.valueRange.lowerBound] == UInt8(ascii: "{"),
             let errorObject = try? scanner.object(at: error.valueRange.lowerBound)
         else {
-            let fallback = #"{"type":"upstream_error","code":"response_failed","message":"The upstream reported a failed response without details."}"#
-            return .failure(status: 502, body: Array(#"{"error":\#(fallback)}"#.utf8))
+            let answer = ProxyAnswer.upstreamFailedWithoutDetails
+            return .failure(status: answer.status, body: answer.body)
         }
         return failure(error: errorObject.range, code: errorObject.member("code"), in: scanner)
     }

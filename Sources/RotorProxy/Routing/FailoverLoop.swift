@@ -14,7 +14,7 @@ struct FailoverLoop {
         /// The commit point: relay this stream; then report how it ended with ``committedStreamEnded(_:)``.
         case committed(UpstreamStream, account: Account)
         /// Relay the upstream's own failure (a request error, or the last failure when the bounds were spent).
-        case upstreamFailure(AttemptFailure, account: Account?)
+        case upstreamFailure(UpstreamFailureAnswer, account: Account)
         /// Write rotor's own answer (pool dry, bounds spent).
         case answer(ProxyAnswer)
     }
@@ -79,13 +79,15 @@ struct FailoverLoop {
                 case .respond(let answer):
                     return .answer(answer)
                 case .relayLastResponse:
-                    guard let lastFailure else { return .answer(Self.internalFailure) }
-                    return .upstreamFailure(lastFailure.failure, account: lastFailure.account)
+                    guard let lastFailure, let answer = UpstreamFailureAnswer(lastFailure.failure) else {
+                        return .answer(.internalFailure)
+                    }
+                    return .upstreamFailure(answer, account: lastFailure.account)
                 }
             }
         }
         logger.error("routing did not settle")
-        return .answer(Self.internalFailure)
+        return .answer(.internalFailure)
     }
 
     /// Records how a committed stream ended: bytes and token usage, and a failure after commit if it broke.
@@ -179,8 +181,8 @@ struct FailoverLoop {
         case .continue, .commit, .surface:
             return nil
         case .passThrough:
-            guard let failure else { return .answer(Self.internalFailure) }
-            return .upstreamFailure(failure, account: account)
+            guard let failure, let answer = UpstreamFailureAnswer(failure) else { return .answer(.internalFailure) }
+            return .upstreamFailure(answer, account: account)
         case .refresh(let id):
             let refresh: RequestRouting.RefreshResult
             do {
@@ -251,9 +253,4 @@ struct FailoverLoop {
             return body
         }
     }
-
-    private static let internalFailure = ProxyAnswer(
-        status: 500,
-        body: Array(#"{"error":{"code":"rotor_internal","message":"rotor could not route the request; see the log file.","type":"server_error"}}"#.utf8)
-    )
 }

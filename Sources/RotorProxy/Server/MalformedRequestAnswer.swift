@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import RotorCore
 
 /// Answers a request the HTTP/1 decoder cannot parse (a malformed request line, header or framing, or bytes that are
 /// not HTTP at all) with rotor's JSON 400, then closes the connection: the decoder cannot find where the next request
@@ -41,13 +42,13 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         answered = true
-        let answer = ProxyError.malformedRequest
+        let answer = ProxyAnswer.malformedRequest
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: "\(answer.body.count)")
         headers.add(name: "Connection", value: "close")
         let head = HTTPResponseHead(
-            version: .http1_1, status: HTTPResponseStatus(statusCode: Int(answer.status.code)), headers: headers)
+            version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: answer.body)))), promise: nil)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
