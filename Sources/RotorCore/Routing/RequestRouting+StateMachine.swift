@@ -27,6 +27,12 @@ extension RequestRouting {
             var carriesForeignState: Bool
         }
 
+        /// What this request learned about an account, laid over the pool it reads when no account is left.
+        private enum Learned: Hashable, Sendable {
+            case cooldown(Cooldown, consecutiveFailures: Int)
+            case status(AccountStatus)
+        }
+
         private struct Failure: Hashable, Sendable {
             var label: String
             var classification: String
@@ -46,7 +52,7 @@ extension RequestRouting {
         private var accountSwitches = 0
         private var transientRetries = 0
         private var failedAccounts: [AccountID] = []
-        private var learned: [AccountID: Effect] = [:]
+        private var learned: [AccountID: Learned] = [:]
         private var refreshedAccounts: [AccountID] = []
         private var retry: (account: AccountID, reason: String)?
         private var lastFailure: Failure?
@@ -154,13 +160,13 @@ extension RequestRouting {
 
             case .needsLogin(let reason):
                 let effect = Effect.status(account.id, .needsLogin(reason: reason))
-                learned[account.id] = effect
+                learned[account.id] = .status(.needsLogin(reason: reason))
                 fail(account, classification: verdict.classification, transient: false, relayable: false)
                 return Resolution(effects: [effect], next: .continue, record: record)
 
             case .disable(let reason, let usage):
                 let effect = Effect.status(account.id, .disabled(reason: reason))
-                learned[account.id] = effect
+                learned[account.id] = .status(.disabled(reason: reason))
                 fail(account, classification: verdict.classification, transient: false, relayable: false)
                 var effects = [effect]
                 if let usage { effects.append(.usage(account.id, usage)) }
@@ -209,7 +215,7 @@ extension RequestRouting {
                 return Resolution(effects: [], next: .continue, record: nil)
             case .needsLogin(let reason):
                 let effect = Effect.status(account.id, .needsLogin(reason: reason))
-                learned[account.id] = effect
+                learned[account.id] = .status(.needsLogin(reason: reason))
                 record.reason = "token refresh refused: \(reason)"
                 fail(account, classification: "needs-login", transient: false, relayable: false)
                 return Resolution(effects: [effect], next: .continue, record: record)
@@ -328,10 +334,9 @@ extension RequestRouting {
             let decision = CooldownPolicy.decide(
                 for: failure, consecutiveFailures: account.consecutiveFailures, existing: account.cooldown, now: now,
                 using: &generator)
-            let cooldown = Effect.cooldown(account.id, decision.cooldown,
-                                           consecutiveFailures: max(0, account.consecutiveFailures) + 1)
-            learned[account.id] = cooldown
-            var effects = [cooldown]
+            let failures = max(0, account.consecutiveFailures) + 1
+            learned[account.id] = .cooldown(decision.cooldown, consecutiveFailures: failures)
+            var effects = [Effect.cooldown(account.id, decision.cooldown, consecutiveFailures: failures)]
             if let usage = failure.signal.usage { effects.append(.usage(account.id, usage)) }
             return (effects, decision)
         }
@@ -386,12 +391,12 @@ extension RequestRouting {
         private func applyingLearned(_ account: Account) -> Account {
             var account = account
             switch learned[account.id] {
-            case .cooldown(_, let cooldown, let failures)?:
+            case .cooldown(let cooldown, let failures)?:
                 if account.cooldown.map({ $0.until < cooldown.until }) ?? true { account.cooldown = cooldown }
                 account.consecutiveFailures = failures
-            case .status(_, let status)?:
+            case .status(let status)?:
                 account.status = status
-            default:
+            case nil:
                 break
             }
             return account

@@ -29,9 +29,6 @@ public struct ResponseAggregator: Sendable {
     /// An aggregator that has seen no event yet.
     public init() {}
 
-    /// Whether a terminal event arrived; later events are ignored.
-    public var isFinished: Bool { terminal != nil }
-
     /// Takes the next event of the stream.
     public mutating func consume(_ event: ServerSentEvent) {
         guard terminal == nil, let type = event.type else { return }

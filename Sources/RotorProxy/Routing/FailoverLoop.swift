@@ -43,7 +43,8 @@ struct FailoverLoop {
 
     /// Runs attempts until one commits or the request is answered otherwise.
     ///
-    /// - Throws: `CancellationError` when the client went away; store errors.
+    /// - Throws: `CancellationError` when the client went away; store errors; a request body that no longer parses
+    ///   when its reasoning items are stripped (it parsed before, so only a bug in rotor gets there).
     mutating func run(body: [UInt8], clientHeaders: HTTPFields) async throws -> Result {
         var generator = SystemRandomNumberGenerator()
         // Each turn of the loop is one step of the machine, which bounds attempts, switches and time itself; this
@@ -55,7 +56,7 @@ struct FailoverLoop {
             case .attempt(let id, let reason, let dropTurnState, let stripReasoning):
                 guard let account = accounts.first(where: { $0.id == id }) else { continue }
                 logger.debug("attempt", metadata: ["rotor.account": "\(id.shortID)", "rotor.reason": "\(reason)"])
-                let payload = stripReasoning ? try Self.withoutReasoning(body) : body
+                let payload = stripReasoning ? try RequestInvariants.removingReasoningItems(from: body) : body
                 var headers = clientHeaders
                 if dropTurnState {
                     headers[ConversationAffinity.turnStateHeader] = nil
@@ -244,13 +245,5 @@ struct FailoverLoop {
         var record = record
         record.conversationKeyHash = conversationHash
         try source.recordDecisions([record])
-    }
-
-    private static func withoutReasoning(_ body: [UInt8]) throws -> [UInt8] {
-        do {
-            return try RequestInvariants.removingReasoningItems(from: body)
-        } catch {
-            return body
-        }
     }
 }

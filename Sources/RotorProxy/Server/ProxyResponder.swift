@@ -119,7 +119,7 @@ struct ProxyResponder: Sendable {
             } catch let error as CancellationError {
                 throw error
             } catch {
-                logger.error("cannot read or write the account store", metadata: ["rotor.error": "\(error)"])
+                logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
                 try await slot.take().writeAnswer(.internalFailure, headers: headers)
                 return
             }
