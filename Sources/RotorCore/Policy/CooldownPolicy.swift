@@ -16,7 +16,7 @@ public enum CooldownPolicy {
     public enum Source: Hashable, Sendable, CustomStringConvertible {
         /// `error.resets_at` or `error.resets_in_seconds`.
         case bodyReset
-        /// The reset of a used-up `x-codex-*` window.
+        /// The return of a used-up `x-codex-*` window: its reported reset, else its length, at most an hour.
         case usageWindowReset
         /// `retry-after-ms` or `Retry-After`.
         case retryAfter
