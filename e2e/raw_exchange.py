@@ -105,8 +105,9 @@ class Connection:
             await self.writer.drain()
             if half_close:
                 self.writer.write_eof()
-        except ConnectionError:
-            # The server closed while we still sent: its answer, if any, may still be readable.
+        except OSError:
+            # The server closed while we still sent (a reset, or ENOTCONN when ending our side of a connection it
+            # already closed): its answer, if any, may still be readable.
             outcome.send_failed = True
 
     async def _collect_trailing(self, outcome: Outcome, *, half_closed: bool) -> None:

@@ -28,9 +28,12 @@ def test_rotor_help_names_the_main_command(rotor_bin: Path) -> None:
 def test_imported_codex_logins_are_listed_without_tokens(workspace: Workspace, backend: FakeBackend) -> None:
     first, second = backend.add_account("A"), backend.add_account("B", plan="pro")
     workspace.import_accounts("A", "B")
+    same = workspace.rotor("accounts", "import", str(workspace.write_auth_json("A")))
+    assert same.returncode == 0 and same.stdout.strip() == "Unchanged a@example.com", same.stderr
+    backend.relogin("A")  # a fresh `codex login`: newer tokens
     again = workspace.rotor("accounts", "import", str(workspace.write_auth_json("A")))
-
     assert again.returncode == 0 and again.stdout.strip() == "Updated a@example.com", again.stderr
+    first = backend.accounts["A"]
     listed = workspace.accounts_json()
     assert [(a["email"], a["chatgpt_account_id"], a["plan"], a["state"]) for a in listed] == [
         ("a@example.com", "acct-A", "plus", "ready"), ("b@example.com", "acct-B", "pro", "ready")]

@@ -117,9 +117,11 @@ struct ProxyInboundLimitsTests {
                     #expect(try await client.response().status == 404)
                     // Idle for three head timeouts: the connection still serves the next request.
                     try await Task.sleep(for: .milliseconds(900))
+                    // Measured from before the request: the server's keep-alive wait starts later, when it has
+                    // answered, so a loaded machine cannot make the measured wait shorter than the real one.
+                    let idleSince = ContinuousClock.now
                     try await client.send(Self.modelsRequest(proxy))
                     #expect(try await client.response().status == 404)
-                    let idleSince = ContinuousClock.now
                     let answer = try await client.closed(within: .seconds(10))
                     let idle = ContinuousClock.now - idleSince
                     #expect(answer.isEmpty)
@@ -140,8 +142,9 @@ struct ProxyInboundLimitsTests {
                     let client = try await RawClient.connect(port: proxy.port)
                     try await client.send(Self.modelsRequest(proxy))
                     #expect(try await client.response().status == 404)
-                    try await client.send("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1:\(proxy.port)\r\n")
+                    // Measured from before the bytes leave: the server's head timer starts when they arrive.
                     let start = ContinuousClock.now
+                    try await client.send("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1:\(proxy.port)\r\n")
                     let answer = try await client.closed(within: .seconds(10))
                     let held = ContinuousClock.now - start
                     #expect(answer.isEmpty)
@@ -161,10 +164,11 @@ struct ProxyInboundLimitsTests {
             try await FakeUpstream.run(handler: Self.ok) { upstream in
                 try await withProxy(upstreamURL: upstream.baseURL, environment: Self.environment(body: "0.5")) { proxy in
                     let client = try await RawClient.connect(port: proxy.port)
+                    // Measured from before the bytes leave: the server's body timer starts when they arrive.
+                    let start = ContinuousClock.now
                     try await client.send(
                         "POST /v1/responses HTTP/1.1\r\n\(Self.credentials(proxy))Content-Length: 40\r\n\r\n{\"stream\":true,"
                     )
-                    let start = ContinuousClock.now
                     let response = try await client.response()
                     let stalled = ContinuousClock.now - start
                     #expect(response.status == 408)

@@ -160,8 +160,9 @@ struct StreamRelayTests {
     }
 
     /// The same slow client reads everything sent so far and then leaves in the middle of the stream, while the
-    /// upstream goes on with keep-alive comments: the upstream request is cancelled and the account gets no
-    /// cooldown.
+    /// upstream goes on sending small events: the upstream request is cancelled and the account gets no cooldown.
+    /// (Events, not keep-alive comments: comments count as silence, and on a loaded machine noticing the client's
+    /// exit can take longer than the test's short idle timeout.)
     @Test func clientLeavingMidStreamCoolsNoAccount() async throws {
         let start = Self.largeResponseStart(id: "resp_left")
         let clientHasTheStart = Signal()
@@ -175,7 +176,8 @@ struct StreamRelayTests {
                             await clientHasTheStart.wait()
                             for _ in 0..<1_200 {
                                 try await Task.sleep(for: .milliseconds(50))
-                                try await writer.write(ByteBuffer(string: ": still here\n\n"))
+                                try await writer.write(ByteBuffer(string: SSE.event(
+                                    "response.output_text.delta", #"{"type":"response.output_text.delta","delta":"."}"#)))
                             }
                         } catch {
                             upstreamCancelled.fire()
