@@ -1,6 +1,6 @@
 """A fake ChatGPT Codex backend and OAuth token endpoint, served on 127.0.0.1 for the end-to-end tests.
 
-It answers the way ../shared/docs/codex-protocol.md describes the real backend (as observed with Codex 0.163.0):
+It answers the way the real backend was observed to answer Codex 0.163.0:
 `POST …/responses` streams SSE frames `event: <type>\\ndata: <json>\\n\\n` (`response.created`,
 `response.output_item.added`, `response.output_text.delta`, `response.output_item.done`, `response.completed`
 with usage, and — like the real backend — `output: []` in `response.completed`), with the `x-codex-*` rate-limit
@@ -171,7 +171,7 @@ class FakeBackend:
             self.accounts[name].access_token = f"expired-{uuid.uuid4()}"
 
     def auth_json(self, name: str) -> dict[str, Any]:
-        """The `$CODEX_HOME/auth.json` content of a ChatGPT login for account `name` (codex-protocol.md §3)."""
+        """The `$CODEX_HOME/auth.json` content of a ChatGPT login for account `name`."""
         account = self.accounts[name]
         return {
             "auth_mode": "chatgpt",

@@ -1,5 +1,5 @@
-"""The fake backend itself, checked against the real Codex CLI talking to it directly (no rotor; mode (b) of
-codex-protocol.md §1) and against its own token endpoint, so rotor's tests rest on a backend that speaks correctly."""
+"""The fake backend itself, checked against the real Codex CLI talking to it directly (no rotor; Codex's
+built-in provider mode) and against its own token endpoint, so rotor's tests rest on a backend that speaks correctly."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-/// Runs a command as rotor's foreground child: spawn, forward signals, wait (design-notes §7).
+/// Runs a command as rotor's foreground child: spawn, forward signals, wait.
 ///
 /// While the child runs, this process ignores SIGINT and SIGQUIT (the terminal delivers them to the child, which
 /// shares its process group) and relays SIGTERM and SIGHUP to decide, by ``SignalForwarding``, whether to pass

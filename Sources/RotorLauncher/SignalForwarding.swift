@@ -1,4 +1,4 @@
-/// Which signals a wrapper passes on to its child, and which it ignores (design-notes §7).
+/// Which signals a wrapper passes on to its child, and which it ignores, as tini and dumb-init do.
 ///
 /// The wrapper and its child share the terminal's foreground process group, so the terminal already delivers
 /// Ctrl-C, Ctrl-\, window-size changes and hang-ups to the child itself: passing those on would double them (many

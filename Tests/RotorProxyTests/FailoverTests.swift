@@ -236,7 +236,7 @@ struct FailoverTests {
     }
 
     /// A request echoing `x-codex-turn-state` stays on the account that minted it even when another account is
-    /// preferred; once the minter is limited, the request fails over without the header (design-notes §5).
+    /// preferred; once the minter is limited, the request fails over without the header.
     @Test func turnStateStaysOnItsMinterAndIsDroppedOnFailover() async throws {
         let turnState = HTTPField.Name("x-codex-turn-state")!
         try await RotationWorld.with(["A", "B"]) { world in

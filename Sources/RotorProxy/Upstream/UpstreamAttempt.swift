@@ -12,7 +12,7 @@ import Glibc
 #endif
 
 /// Sends one request upstream on one account and holds the answer until its first SSE event, so that even a
-/// `response.failed` arriving as the first event is still a pre-send failure (design-notes §1).
+/// `response.failed` arriving as the first event is still a pre-send failure (see docs/routing.md).
 ///
 /// The failover loop calls ``perform(account:credentials:body:clientHeaders:logger:)`` once per attempt.
 public struct UpstreamAttempt: Sendable {
