@@ -1,4 +1,5 @@
-/// The Codex CLI arguments that point Codex at the rotation proxy: Codex reads provider settings from `-c` flags at root position, before any subcommand.
+/// The Codex CLI arguments that point Codex at the rotation proxy: Codex reads provider settings from `-c` flags
+/// at root position, before any subcommand.
 ///
 /// Codex reads `-c key=value` overrides placed at root position, before any subcommand, so rotor inserts them right
 /// after the executable and never has to understand the user's own arguments (`--`, subcommands, prompts that look
