@@ -46,7 +46,7 @@ UPSTREAM_PREFIXES = ("x-codex-", "x-openai-")
 KNOWN_DEFECTS = (
     Defect("CONNECT is answered without body, Content-Length or close (the 401/403/405 JSON error is dropped), so "
            "a client reading the answer waits until the connection times out",
-           problems=("answer without length, body or close",), method=b"CONNECT"),
+           problems=("answer without length, body or close", "bare 400 without JSON error"), method=b"CONNECT"),
     Defect("invalid JSON in members rotor does not decode reaches the upstream (numbers like 01, 1., -, 1e; raw "
            "control characters and invalid UTF-8 in strings; escapes like \\x; trailing commas in nested arrays and "
            "objects)",

@@ -8,28 +8,41 @@ import RotorCore
 /// would start.
 ///
 /// Without it Hummingbird answers a bare `400 Bad Request` with an empty body, unlike every other error rotor sends.
-/// Sits right behind the decoder, so the parse error reaches it first; it also watches the responses going out, and
-/// when one is already being written it only closes (a second head would corrupt that response).
+/// Sits right behind the decoder, so the parse error reaches it first. When the bytes that fail belong to, or follow,
+/// a request still being answered (a broken body, or a client that sent more than it declared), the error goes on to
+/// that request, its answer goes out first, and the connection closes after it.
 final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private var responding = false
+    /// A request has arrived whose answer has not ended yet.
+    private var awaitingAnswer = false
+    /// A parse error came while a request was being answered: close once that answer has ended.
+    private var closeAfterAnswer = false
     private var answered = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) { awaitingAnswer = true }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .head: responding = true
-        case .end: responding = false
-        case .body: break
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
         }
-        context.write(data, promise: promise)
+        awaitingAnswer = false
+        guard closeAfterAnswer else {
+            context.write(data, promise: promise)
+            return
+        }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
+        written.futureResult.cascade(to: promise)
+        context.write(data, promise: written)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -37,8 +50,11 @@ final class MalformedRequestAnswer: ChannelDuplexHandler, RemovableChannelHandle
             context.fireErrorCaught(error)
             return
         }
-        guard !responding, !answered else {
-            context.close(promise: nil)
+        guard !answered else { return }
+        guard !awaitingAnswer else {
+            // The request being answered must learn that its body broke; its answer ends the connection.
+            closeAfterAnswer = true
+            context.fireErrorCaught(error)
             return
         }
         answered = true

@@ -25,7 +25,8 @@ final class RequestHeadInspector: ChannelInboundHandler, RemovableChannelHandler
         if head.method != .CONNECT, !head.uri.hasPrefix("/"), head.uri != "*" {
             head.headers.add(name: Self.absoluteFormMarker.rawName, value: "1")
         }
-        if head.headers[canonicalForm: "host"].count > 1 {
+        // Raw lines, not `canonicalForm` (which splits on commas and drops empty values).
+        if head.headers.lazy.filter({ $0.name.lowercased() == "host" }).count > 1 {
             head.headers.add(name: Self.severalHostsMarker.rawName, value: "1")
         }
         context.fireChannelRead(wrapInboundOut(.head(head)))
