@@ -111,6 +111,7 @@ class LoggedRequest:
     account: str | None
     status: int
     answer: str
+    raw_body: bytes = b""  # the body's bytes as received (create-response requests)
 
     @property
     def input_items(self) -> list[dict[str, Any]]:
@@ -352,7 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         try:
             return raw, json.loads(raw) if raw else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
             return raw, None
 
     def _client_left(self) -> bool:
@@ -395,7 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
         headers = self._headers()
-        _, body = self._read_body()
+        raw_body, body = self._read_body()
         path = self.path.split("?", 1)[0]
         if path == "/oauth/token":
             # In flight from the moment the request is read until its answer is sent.
@@ -424,16 +425,18 @@ class _Handler(BaseHTTPRequestHandler):
         account, token_valid = self.owner._identify(headers)
         if account is None:
             self.owner._record(self.owner.log, method="POST", path=self.path, headers=headers, body=body,
-                               account=None, status=401, answer="unknown-account")
+                               account=None, status=401, answer="unknown-account", raw_body=raw_body)
             self._send_json(401, _token_error())
             return
         answer = Answer(kind="unauthorized") if not token_valid else self.owner._pop_answer(account)
         status = self._answer(account, answer, headers, body)
         self.owner._record(self.owner.log, method="POST", path=self.path, headers=headers, body=body,
-                           account=account.name, status=status, answer=answer.kind)
+                           account=account.name, status=status, answer=answer.kind, raw_body=raw_body)
 
     def _answer(self, account: FakeAccount, answer: Answer, headers: dict[str, str], body: Any) -> int:
         model = body.get("model", "gpt-5.5") if isinstance(body, dict) else "gpt-5.5"
+        # Echoed in a header only when it can be one: a client's odd model must not break the answer.
+        header_model = model if isinstance(model, str) and model.isascii() and model.isprintable() else "gpt-5.5"
         now = int(time.time())
         if answer.kind == "usage_limit":
             resets_at = answer.resets_at or now + 3600
@@ -459,7 +462,7 @@ class _Handler(BaseHTTPRequestHandler):
             return answer.status
         response_id = f"resp_{uuid.uuid4().hex}"
         extra_headers = _rate_headers(12.0, now + 3 * 3600, now)
-        extra_headers["openai-model"] = model
+        extra_headers["openai-model"] = header_model
         if answer.kind == "tool_call":
             turn_state = f"ts-{account.name}-{uuid.uuid4().hex[:12]}"
             with self.owner._lock:

@@ -62,13 +62,6 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// How the child ended, or `nil` while it runs.
-    public var exitStatus: ExitStatus? {
-        state.withLock { state in
-            if case .exited(let status) = state { status } else { nil }
-        }
-    }
-
     /// Sends `signal` to the child if it has not been reaped yet; returns whether it was sent.
     ///
     /// The child is reaped under the same lock, so its process ID cannot have been reused by another process.

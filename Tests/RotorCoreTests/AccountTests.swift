@@ -16,12 +16,4 @@ struct AccountTests {
         #expect(!"\(credentials)".contains("secret"))
         #expect(!String(reflecting: credentials).contains("secret"))
     }
-
-    /// A window at 99.6 % is not exhausted; at 100 % it is until its reset.
-    @Test func usageExhaustionComparesRawValues() {
-        let now = Date(timeIntervalSince1970: 1_000)
-        #expect(!UsageWindow(usedPercent: 99.6).isExhausted(at: now))
-        #expect(UsageWindow(usedPercent: 100, resetsAt: now.addingTimeInterval(1)).isExhausted(at: now))
-        #expect(!UsageWindow(usedPercent: 100, resetsAt: now).isExhausted(at: now))
-    }
 }

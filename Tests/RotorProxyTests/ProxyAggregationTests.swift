@@ -70,7 +70,7 @@ struct ProxyAggregationTests {
                 try await withProxy(upstreamURL: upstream.baseURL) { proxy in
                     let response = try await proxy.send(proxy.request(body: "{}"))
                     #expect(response.status == 502)
-                    #expect(response.body.contains("rotor_stream_interrupted"))
+                    #expect(response.body.contains("rotor_upstream_unavailable"))
                 }
             }
         }

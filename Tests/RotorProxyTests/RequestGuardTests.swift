@@ -1,4 +1,5 @@
 import HTTPTypes
+import RotorCore
 @testable import RotorProxy
 import Testing
 

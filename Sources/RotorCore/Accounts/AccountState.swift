@@ -4,15 +4,17 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// What an account is at one instant, as `rotor accounts list` shows it: its status combined with any cooldown.
+/// What an account is at one instant: whether it can serve, and if not, why and until when.
+///
+/// The one view of an account that selection, waiting, the pool-dry answer and `rotor accounts list` share.
 public enum AccountState: Hashable, Sendable {
-    /// Usable now.
+    /// Usable now: `ready`, no cooldown in force, no exhausted usage window.
     case ready
-    /// Out of rotation until a deadline.
+    /// Out until a known instant: a cooldown, or an exhausted usage window (as `usage-limit`) until it returns.
     case cooling(until: Date, reason: CooldownReason)
-    /// The stored login no longer works; a new login fixes it.
+    /// The stored login no longer works; a new login (`rotor accounts add`) fixes it.
     case needsLogin(reason: String)
-    /// Taken out of rotation.
+    /// Taken out of rotation, by the user or by the server; `rotor accounts enable` brings it back.
     case disabled(reason: String)
 
     /// The stable spelling used by `--json`: `ready`, `cooling`, `needs-login` or `disabled`.
@@ -27,14 +29,25 @@ public enum AccountState: Hashable, Sendable {
 }
 
 extension Account {
-    /// The account's state at `now`, as selection sees it: a status that needs the user (disabled, needs-login)
-    /// outranks a cooldown, and a used-up usage window shows as a usage-limit cooldown until its reset.
+    /// The account's state at `now`: a status that needs the user (disabled, needs-login) outranks a cooldown, and
+    /// an exhausted usage window (``UsageSnapshot/exhaustedUntil(at:)``) cools the account as `usage-limit` until
+    /// it returns, unless a cooldown lasts longer.
     public func state(at now: Date) -> AccountState {
-        switch AccountAvailability(of: self, at: now) {
-        case .available: .ready
-        case .out(let until, let reason): .cooling(until: until, reason: reason)
-        case .needsLogin(let reason): .needsLogin(reason: reason)
-        case .disabled(let reason): .disabled(reason: reason)
+        switch status {
+        case .needsLogin(let reason): return .needsLogin(reason: reason)
+        case .disabled(let reason): return .disabled(reason: reason)
+        case .ready: break
+        }
+        switch (activeCooldown(at: now), usage?.exhaustedUntil(at: now)) {
+        case (nil, nil):
+            return .ready
+        case (let cooldown?, nil):
+            return .cooling(until: cooldown.until, reason: cooldown.reason)
+        case (nil, let until?):
+            return .cooling(until: until, reason: .usageLimit)
+        case (let cooldown?, let until?):
+            return cooldown.until >= until
+                ? .cooling(until: cooldown.until, reason: cooldown.reason) : .cooling(until: until, reason: .usageLimit)
         }
     }
 }

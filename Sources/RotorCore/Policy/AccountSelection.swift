@@ -6,10 +6,11 @@ public import Foundation
 
 /// Picks the account for the next attempt from the usable ones.
 ///
-/// Usable: `ready`, no cooldown in force, no used-up usage window (``AccountAvailability``). Preference: (a) the
+/// Usable: ``AccountState/ready`` (no cooldown in force, no exhausted usage window). Preference: (a) the
 /// preferred account (the conversation's, or the one that minted the turn state) when usable; (b) the most
-/// headroom, the minimum over known windows of 100 − used %; (c) least recently used, never-used first; (d) the
-/// smaller id. One pass over the accounts, no sorting, so the cost grows linearly and stays small per account.
+/// headroom (``UsageSnapshot/headroom(at:)``: the least percentage left over the known windows); (c) least
+/// recently used, never-used first; (d) the smaller id. One pass over the accounts, no sorting, so the cost grows
+/// linearly and stays small per account.
 public struct AccountSelection: Hashable, Sendable {
     /// Which accounts may serve.
     public enum Strategy: Hashable, Sendable {
@@ -57,11 +58,11 @@ public struct AccountSelection: Hashable, Sendable {
         for index in accounts.indices {
             let id = accounts[index].id
             if let pinned, id != pinned { continue }
-            guard AccountAvailability.isAvailable(accounts[index], at: now), !excluded.contains(id) else { continue }
+            guard accounts[index].state(at: now) == .ready, !excluded.contains(id) else { continue }
             if let preferred, preferred.account == id {
                 return Choice(account: id, reason: preferred.reason)
             }
-            let candidate = Candidate(id: id, headroom: Self.headroom(accounts[index].usage, now: now),
+            let candidate = Candidate(id: id, headroom: accounts[index].usage?.headroom(at: now) ?? 100,
                                       lastUsedAt: accounts[index].lastUsedAt)
             if let current = best, !candidate.isBetter(than: current) {
                 if runnerUp.map({ candidate.isBetter(than: $0) }) ?? true { runnerUp = candidate }
@@ -82,18 +83,6 @@ public struct AccountSelection: Hashable, Sendable {
             return best.lastUsedAt == nil ? "least recently used (never used)" : "least recently used"
         }
         return "tie broken by id"
-    }
-
-    /// The least remaining percentage over the known windows (100 when none is known); a window already reset
-    /// counts as 100. Same as `UsageSnapshot.headroom(at:)` without building an array per account.
-    static func headroom(_ usage: UsageSnapshot?, now: Date) -> Double {
-        guard let usage else { return 100 }
-        func remaining(_ window: UsageWindow?) -> Double {
-            guard let window else { return 100 }
-            if let resetsAt = window.resetsAt, resetsAt <= now { return 100 }
-            return 100 - window.usedPercent
-        }
-        return min(remaining(usage.primary), remaining(usage.secondary))
     }
 
     static func percent(_ value: Double) -> String {

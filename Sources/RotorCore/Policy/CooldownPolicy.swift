@@ -6,16 +6,17 @@ public import Foundation
 
 /// How long a failed account stays out (see docs/routing.md).
 ///
-/// Precedence: (1) the body's `error.resets_at` / `error.resets_in_seconds`; (2) the `x-codex-*-reset-at` (or
-/// `-reset-after-seconds`) of every window whose used percentage is ≥ 100; (3) `retry-after-ms` / `Retry-After`,
-/// then a "try again in …" hint in the message; (4) the failure's ``Backoff`` with n = the account's consecutive
-/// failures. Every deadline is clamped to 7 days, and a known later cooldown is never shortened.
+/// Precedence: (1) the body's `error.resets_at` / `error.resets_in_seconds`; (2) the return of every used-up
+/// `x-codex-*` window (``UsageSnapshot/exhaustedUntil(at:)``: its reset, else its length, at most an hour);
+/// (3) `retry-after-ms` / `Retry-After`, then a "try again in …" hint in the message; (4) the failure's
+/// ``Backoff`` with n = the account's consecutive failures. Every deadline is clamped to 7 days, and a known later
+/// cooldown is never shortened.
 public enum CooldownPolicy {
     /// Where a cooldown's deadline came from, for the decision log.
     public enum Source: Hashable, Sendable, CustomStringConvertible {
         /// `error.resets_at` or `error.resets_in_seconds`.
         case bodyReset
-        /// The reset of a used-up `x-codex-*` window.
+        /// The return of a used-up `x-codex-*` window: its reported reset, else its length, at most an hour.
         case usageWindowReset
         /// `retry-after-ms` or `Retry-After`.
         case retryAfter
@@ -79,7 +80,7 @@ public enum CooldownPolicy {
         let signal = failure.signal
         let candidates: [(Date?, Source)] = [
             (signal.error?.resetsAt, .bodyReset),
-            (signal.exhaustedWindowsReset(now: now), .usageWindowReset),
+            (signal.usage?.exhaustedUntil(at: now), .usageWindowReset),
             (signal.retryAfter, .retryAfter),
             (signal.error?.messageRetryAt, .messageHint),
         ]

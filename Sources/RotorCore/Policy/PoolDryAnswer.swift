@@ -4,25 +4,10 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// What to do when no account can serve: wait briefly for the earliest return, or answer at once without
-/// spending an upstream request (see docs/routing.md).
-public enum PoolDryAnswer: Hashable, Sendable {
-    /// The earliest return is within `ROTOR_MAX_WAIT`: wait until then, then select again.
-    case wait(until: Date)
-    /// Answer the client with this.
-    case respond(ProxyAnswer)
-
-    /// Decides for `accounts` (none of them usable) at `now`; `maxWait` zero disables waiting.
-    public static func evaluate(accounts: [Account], now: Date, maxWait: Duration) -> PoolDryAnswer {
-        let availabilities = accounts.map { AccountAvailability(of: $0, at: now) }
-        if let earliest = availabilities.compactMap(\.returnsAt).min(), maxWait > .zero,
-            earliest.timeIntervalSince(now) <= maxWait.timeInterval
-        {
-            return .wait(until: max(earliest, now))
-        }
-        return .respond(response(accounts: accounts, now: now))
-    }
-
+/// rotor's answer when no account can serve, given without spending an upstream request (see docs/routing.md).
+///
+/// Whether to wait for the earliest return first is the routing machine's decision (``RequestRouting``).
+public enum PoolDryAnswer {
     /// The answer for a dry pool, decided by the reason of the soonest-returning account: `usage-limit` → 429 with
     /// `usage_limit_reached` and `resets_at` (Codex then prints "try again at <time>" and stops); `rate-limit`,
     /// `overloaded`, `network` → 429 `rate_limit_exceeded`/`rotor_pool_busy` (Codex retries it after
@@ -30,55 +15,30 @@ public enum PoolDryAnswer: Hashable, Sendable {
     public static func response(accounts: [Account], now: Date) -> ProxyAnswer {
         var soonest: (until: Date, reason: CooldownReason)?
         for account in accounts {
-            if case .out(let until, let reason) = AccountAvailability(of: account, at: now),
-                soonest.map({ until < $0.until }) ?? true
-            {
+            if case .cooling(let until, let reason) = account.state(at: now), soonest.map({ until < $0.until }) ?? true {
                 soonest = (until, reason)
             }
         }
-        guard let soonest else { return unusableAnswer(accounts: accounts, now: now) }
+        guard let soonest else {
+            return accounts.isEmpty ? .noAccounts : .noUsableAccount(accounts.compactMap { fix(for: $0, now: now) })
+        }
         let seconds = max(1, Int(soonest.until.timeIntervalSince(now).rounded(.up)))
         switch soonest.reason {
         case .usageLimit:
-            let resetsAt = Int(soonest.until.timeIntervalSince1970.rounded(.up))
-            let when = UTCCalendar.iso8601(Date(timeIntervalSince1970: TimeInterval(resetsAt)))
-            let message = accounts.count == 1
-                ? "The account has reached its usage limit; it resets at \(when)."
-                : "All \(accounts.count) accounts have reached their usage limit; the next one resets at \(when)."
-            return .error(status: 429, type: "usage_limit_reached", code: nil, message: message,
-                          resetsAt: resetsAt, retryAfterSeconds: seconds)
+            return .usageLimitReached(accounts: accounts.count,
+                                      resetsAt: Int(soonest.until.timeIntervalSince1970.rounded(.up)),
+                                      retryAfterSeconds: seconds)
         case .rateLimit, .overloaded, .network:
-            let subject = accounts.count == 1 ? "The account is" : "All \(accounts.count) accounts are"
-            let message = "\(subject) briefly unavailable (\(soonest.reason.rawValue)); try again in \(seconds)s."
-            return .error(status: 429, type: "rate_limit_exceeded", code: "rotor_pool_busy", message: message,
-                          retryAfterSeconds: seconds)
+            return .poolBusy(accounts: accounts.count, reason: soonest.reason, retryAfterSeconds: seconds)
         }
     }
 
-    private static func unusableAnswer(accounts: [Account], now: Date) -> ProxyAnswer {
-        guard !accounts.isEmpty else {
-            return .error(status: 503, type: "server_error", code: "rotor_no_accounts",
-                          message: "rotor has no accounts; add one with `rotor accounts import` or `rotor accounts add`.")
+    /// What the user must do for `account`, when only they can bring it back.
+    private static func fix(for account: Account, now: Date) -> ProxyAnswer.AccountFix? {
+        switch account.state(at: now) {
+        case .needsLogin(let reason): .login(label: account.label, reason: reason)
+        case .disabled(let reason): .enable(label: account.label, reason: reason)
+        case .ready, .cooling: nil
         }
-        let parts = accounts.map { account -> String in
-            switch AccountAvailability(of: account, at: now) {
-            case .needsLogin(let reason):
-                "\(account.label) needs a new login (\(reason)): run `rotor accounts add`"
-            case .disabled(let reason):
-                "\(account.label) is disabled (\(reason)): run `rotor accounts enable \(shellQuoted(account.label))`"
-            case .available, .out:
-                "\(account.label) is unavailable"
-            }
-        }
-        return .error(status: 503, type: "server_error", code: "rotor_no_usable_account",
-                      message: "No account can serve this request: " + parts.joined(separator: "; ") + ".")
-    }
-
-    /// The label as one shell word: unchanged when it is plain, else in single quotes.
-    private static func shellQuoted(_ label: String) -> String {
-        let plain = !label.isEmpty && label.unicodeScalars.allSatisfy {
-            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "@._+-:".unicodeScalars.contains($0)
-        }
-        return plain ? label : "'" + label.replacing("'", with: "'\\''") + "'"
     }
 }

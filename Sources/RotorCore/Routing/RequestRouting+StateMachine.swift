@@ -27,6 +27,12 @@ extension RequestRouting {
             var carriesForeignState: Bool
         }
 
+        /// What this request learned about an account, laid over the pool it reads when no account is left.
+        private enum Learned: Hashable, Sendable {
+            case cooldown(Cooldown, consecutiveFailures: Int)
+            case status(AccountStatus)
+        }
+
         private struct Failure: Hashable, Sendable {
             var label: String
             var classification: String
@@ -46,7 +52,7 @@ extension RequestRouting {
         private var accountSwitches = 0
         private var transientRetries = 0
         private var failedAccounts: [AccountID] = []
-        private var learned: [AccountID: Effect] = [:]
+        private var learned: [AccountID: Learned] = [:]
         private var refreshedAccounts: [AccountID] = []
         private var retry: (account: AccountID, reason: String)?
         private var lastFailure: Failure?
@@ -71,7 +77,7 @@ extension RequestRouting {
             if let retry {
                 self.retry = nil
                 if let account = accounts.first(where: { $0.id == retry.account }),
-                    AccountAvailability(of: account, at: now).isAvailable
+                    account.state(at: now) == .ready
                 {
                     return startAttempt(on: account.id, reason: retry.reason, now: now)
                 }
@@ -154,13 +160,13 @@ extension RequestRouting {
 
             case .needsLogin(let reason):
                 let effect = Effect.status(account.id, .needsLogin(reason: reason))
-                learned[account.id] = effect
+                learned[account.id] = .status(.needsLogin(reason: reason))
                 fail(account, classification: verdict.classification, transient: false, relayable: false)
                 return Resolution(effects: [effect], next: .continue, record: record)
 
             case .disable(let reason, let usage):
                 let effect = Effect.status(account.id, .disabled(reason: reason))
-                learned[account.id] = effect
+                learned[account.id] = .status(.disabled(reason: reason))
                 fail(account, classification: verdict.classification, transient: false, relayable: false)
                 var effects = [effect]
                 if let usage { effects.append(.usage(account.id, usage)) }
@@ -189,7 +195,12 @@ extension RequestRouting {
         }
 
         /// Reports how the refresh asked for by ``NextAction/refresh(_:)`` ended.
-        public mutating func refreshFinished(_ result: RefreshResult, account: Account, now: Date) -> Resolution {
+        public mutating func refreshFinished(
+            _ result: RefreshResult,
+            account: Account,
+            now: Date,
+            using generator: inout some RandomNumberGenerator
+        ) -> Resolution {
             guard case .refreshing(let attempt) = state, attempt.account == account.id else {
                 preconditionFailure("RequestRouting.refreshFinished called while \(state)")
             }
@@ -204,15 +215,22 @@ extension RequestRouting {
                 return Resolution(effects: [], next: .continue, record: nil)
             case .needsLogin(let reason):
                 let effect = Effect.status(account.id, .needsLogin(reason: reason))
-                learned[account.id] = effect
+                learned[account.id] = .status(.needsLogin(reason: reason))
                 record.reason = "token refresh refused: \(reason)"
                 fail(account, classification: "needs-login", transient: false, relayable: false)
                 return Resolution(effects: [effect], next: .continue, record: record)
             case .failed(let reason):
+                // The token endpoint is down, slow or garbled: cool the account like a connection failure, so the
+                // next requests do not each stall on the same refresh before moving on. Its login is kept.
+                let (effects, decision) = cooldownEffects(
+                    AccountFailure(.network), account: account, now: now, using: &generator)
                 record.outcome = "refresh-failed"
                 record.reason = "token refresh failed: \(reason)"
+                record.cooldownUntil = decision.cooldown.until
+                record.cooldownReason = decision.cooldown.reason
+                record.reason += "; cooldown from \(decision.source)"
                 fail(account, classification: "refresh-failed", transient: true, relayable: false)
-                return Resolution(effects: [], next: .continue, record: record)
+                return Resolution(effects: effects, next: .continue, record: record)
             }
         }
 
@@ -261,7 +279,7 @@ extension RequestRouting {
             } else if let preferred, preferred.account != choice.account,
                 let account = accounts.first(where: { $0.id == preferred.account })
             {
-                let words = Self.words(for: AccountAvailability(of: account, at: now))
+                let words = Self.words(for: account.state(at: now))
                 parts.append("\(preferred.reason) account \(account.label) \(words)")
             } else if let preferred, preferred.account != choice.account {
                 parts.append("\(preferred.reason) account is gone")
@@ -286,9 +304,9 @@ extension RequestRouting {
                 if failedAccounts.contains(account.id) {
                     words = "failed earlier in this request"
                 } else {
-                    let availability = AccountAvailability(of: account, at: now)
-                    guard !availability.isAvailable else { continue }
-                    words = Self.words(for: availability)
+                    let state = account.state(at: now)
+                    guard state != .ready else { continue }
+                    words = Self.words(for: state)
                 }
                 if named.count < namedLimit { named.append("\(account.label) \(words)") } else { unnamed += 1 }
             }
@@ -296,10 +314,10 @@ extension RequestRouting {
             return "skipped " + named.joined(separator: ", ") + (unnamed > 0 ? " and \(unnamed) more" : "")
         }
 
-        private static func words(for availability: AccountAvailability) -> String {
-            switch availability {
-            case .available: "is excluded"
-            case .out(let until, let reason): "is out (\(reason.rawValue) until \(UTCCalendar.iso8601(until)))"
+        private static func words(for state: AccountState) -> String {
+            switch state {
+            case .ready: "is excluded"
+            case .cooling(let until, let reason): "is out (\(reason.rawValue) until \(UTCCalendar.iso8601(until)))"
             case .needsLogin: "needs a login"
             case .disabled: "is disabled"
             }
@@ -316,10 +334,9 @@ extension RequestRouting {
             let decision = CooldownPolicy.decide(
                 for: failure, consecutiveFailures: account.consecutiveFailures, existing: account.cooldown, now: now,
                 using: &generator)
-            let cooldown = Effect.cooldown(account.id, decision.cooldown,
-                                           consecutiveFailures: max(0, account.consecutiveFailures) + 1)
-            learned[account.id] = cooldown
-            var effects = [cooldown]
+            let failures = max(0, account.consecutiveFailures) + 1
+            learned[account.id] = .cooldown(decision.cooldown, consecutiveFailures: failures)
+            var effects = [Effect.cooldown(account.id, decision.cooldown, consecutiveFailures: failures)]
             if let usage = failure.signal.usage { effects.append(.usage(account.id, usage)) }
             return (effects, decision)
         }
@@ -342,13 +359,13 @@ extension RequestRouting {
             let scoped = request.pinnedAccount.map { pinned in accounts.filter { $0.id == pinned } } ?? accounts
             let pool = scoped.map(applyingLearned)
             if pool.contains(where: {
-                failedAccounts.contains($0.id) && AccountAvailability(of: $0, at: now).isAvailable
+                failedAccounts.contains($0.id) && $0.state(at: now) == .ready
             }) {
                 return giveUp("every usable account failed for this request", now: now)
             }
             var earliest: (until: Date, account: Account, reason: CooldownReason)?
             for account in pool where !failedAccounts.contains(account.id) {
-                if case .out(let until, let reason) = AccountAvailability(of: account, at: now),
+                if case .cooling(let until, let reason) = account.state(at: now),
                     earliest.map({ until < $0.until }) ?? true
                 {
                     earliest = (until, account, reason)
@@ -364,7 +381,7 @@ extension RequestRouting {
             state = .finished
             let answer = PoolDryAnswer.response(accounts: pool, now: now)
             let summary = pool.isEmpty
-                ? "no accounts" : pool.map { "\($0.label) \(Self.words(for: AccountAvailability(of: $0, at: now)))" }
+                ? "no accounts" : pool.map { "\($0.label) \(Self.words(for: $0.state(at: now)))" }
                     .joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,
                                         outcome: "pool-dry", reason: "no usable account: \(summary)")
@@ -374,12 +391,12 @@ extension RequestRouting {
         private func applyingLearned(_ account: Account) -> Account {
             var account = account
             switch learned[account.id] {
-            case .cooldown(_, let cooldown, let failures)?:
+            case .cooldown(let cooldown, let failures)?:
                 if account.cooldown.map({ $0.until < cooldown.until }) ?? true { account.cooldown = cooldown }
                 account.consecutiveFailures = failures
-            case .status(_, let status)?:
+            case .status(let status)?:
                 account.status = status
-            default:
+            case nil:
                 break
             }
             return account
@@ -394,30 +411,18 @@ extension RequestRouting {
         }
 
         private var finalAnswer: FinalAnswer {
-            guard let lastFailure else { return .respond(Self.poolBusy) }
+            guard let lastFailure else { return .respond(.attemptsSpent) }
             // A 5xx or 401 body from the upstream says more than rotor can; a relayed 429 would not carry the pool's
             // Retry-After, so limits get rotor's own retryable answer.
             if lastFailure.relayable, ["overloaded", "unauthorized"].contains(lastFailure.classification) {
                 return .relayLastResponse
             }
             switch lastFailure.classification {
-            case "network", "refresh-failed", "overloaded":
-                return .respond(.error(
-                    status: 502, type: "server_error", code: "rotor_upstream_unavailable",
-                    message: "rotor could not reach the upstream on any account; try again."))
-            case "timeout":
-                return .respond(.error(
-                    status: 504, type: "server_error", code: "rotor_upstream_timeout",
-                    message: "The upstream did not answer in time on any account; try again."))
-            default:
-                return .respond(Self.poolBusy)
+            case "network", "refresh-failed", "overloaded": return .respond(.upstreamUnreachable)
+            case "timeout": return .respond(.upstreamTimeout)
+            default: return .respond(.attemptsSpent)
             }
         }
-
-        private static let poolBusy = ProxyAnswer.error(
-            status: 429, type: "rate_limit_exceeded", code: "rotor_pool_busy",
-            message: "rotor tried the usable accounts for this request without success; try again in 1s.",
-            retryAfterSeconds: 1)
 
         private static func seconds(_ duration: Duration) -> String {
             "\(Int(duration.timeInterval.rounded()))s"

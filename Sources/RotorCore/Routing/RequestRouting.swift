@@ -9,7 +9,7 @@ public import Foundation
 /// The shell drives ``StateMachine``: it calls ``StateMachine/next(accounts:now:)`` and executes the ``Step``
 /// (send the request upstream on an account, wait, or answer); it reports each attempt with
 /// ``StateMachine/attemptFinished(_:account:now:using:)`` and a token refresh with
-/// ``StateMachine/refreshFinished(_:account:now:)``, applies the returned ``Effect``s to the store, writes the
+/// ``StateMachine/refreshFinished(_:account:now:using:)``, applies the returned ``Effect``s to the store, writes the
 /// ``Resolution/record`` to the decision log, and does what ``NextAction`` says. Every step carries the reason the
 /// decision log shows.
 public enum RequestRouting {

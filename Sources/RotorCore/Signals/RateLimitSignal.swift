@@ -35,13 +35,4 @@ public struct RateLimitSignal: Hashable, Sendable {
 
     /// The error kind named by the body, `.other` when there is no body error.
     public var kind: UpstreamErrorKind { error?.kind ?? .other }
-
-    /// The latest reset among the usage windows that are used up (≥ 100 %) and not yet reset.
-    public func exhaustedWindowsReset(now: Date) -> Date? {
-        guard let usage else { return nil }
-        return usage.windows
-            .filter { $0.usedPercent >= 100 }
-            .compactMap { $0.resetsAt.flatMap { SignalDeadline.clamp($0, now: now) } }
-            .max()
-    }
 }

@@ -22,16 +22,6 @@ public struct UpstreamError: Hashable, Sendable {
     /// The delay hinted in the message ("try again in 1m30s"), as a deadline; clamped like ``resetsAt``.
     public var messageRetryAt: Date?
 
-    /// Creates an error from its fields.
-    public init(type: String? = nil, code: String? = nil, message: String? = nil, resetsAt: Date? = nil,
-                messageRetryAt: Date? = nil) {
-        self.type = type
-        self.code = code
-        self.message = message
-        self.resetsAt = resetsAt
-        self.messageRetryAt = messageRetryAt
-    }
-
     /// Reads the error of a JSON body (`{"error":{…}}`) or of a `response.failed` event
     /// (`{"type":"response.failed","response":{"error":{…}}}`); `nil` when there is none.
     public init?(json bytes: [UInt8], now: Date) {

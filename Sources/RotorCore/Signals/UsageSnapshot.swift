@@ -19,15 +19,42 @@ public struct UsageWindow: Hashable, Sendable, Codable {
         self.resetsAt = resetsAt
     }
 
-    /// Whether this window forbids requests at `now`: used up and not yet reset.
-    public func isExhausted(at now: Date) -> Bool {
-        guard usedPercent >= 100 else { return false }
-        guard let resetsAt else { return true }
-        return resetsAt > now
+    /// The longest a used-up window without a reported reset stays exhausted after it was seen: one hour.
+    ///
+    /// Its real reset lies anywhere within its length (up to a week); past this bound one request finds out, and an
+    /// exhausted account answers it with its exact reset.
+    public static let unreportedResetBound: TimeInterval = 3_600
+
+    /// Whether the window was used up when seen: raw used percentage ≥ 100.
+    public var isUsedUp: Bool { usedPercent >= 100 }
+
+    /// When the window starts over, for a window seen at `observedAt`: its reported reset; for a used-up window
+    /// without one, its length after `observedAt` (it cannot last longer) but at most ``unreportedResetBound``;
+    /// `nil` for a window below 100 % without a reported reset, about which rotor assumes nothing.
+    public func reset(observedAt: Date) -> Date? {
+        if let resetsAt { return resetsAt }
+        guard isUsedUp else { return nil }
+        let length = windowMinutes.map { TimeInterval($0) * 60 } ?? Self.unreportedResetBound
+        return observedAt.addingTimeInterval(min(length, Self.unreportedResetBound))
+    }
+
+    /// When the window returns if it is exhausted at `now` (used up, not yet started over); `nil` when it is not.
+    public func exhaustedUntil(at now: Date, observedAt: Date) -> Date? {
+        guard isUsedUp, let reset = reset(observedAt: observedAt), reset > now else { return nil }
+        return reset
+    }
+
+    /// The percentage left at `now`: 100 once the window has started over, else 100 − used.
+    public func remainingPercent(at now: Date, observedAt: Date) -> Double {
+        if let reset = reset(observedAt: observedAt), reset <= now { return 100 }
+        return 100 - usedPercent
     }
 }
 
 /// The latest usage windows seen for an account.
+///
+/// The one rule for used-up windows (docs/routing.md): availability, selection and the cooldown of a failed
+/// attempt all read ``exhaustedUntil(at:)`` and ``headroom(at:)``, which follow ``UsageWindow/reset(observedAt:)``.
 public struct UsageSnapshot: Hashable, Sendable, Codable {
     public var primary: UsageWindow?
     public var secondary: UsageWindow?
@@ -40,20 +67,17 @@ public struct UsageSnapshot: Hashable, Sendable, Codable {
         self.observedAt = observedAt
     }
 
-    /// The windows that are known.
-    public var windows: [UsageWindow] { [primary, secondary].compactMap { $0 } }
-
-    /// Whether any window forbids requests at `now`.
-    public func isExhausted(at now: Date) -> Bool {
-        windows.contains { $0.isExhausted(at: now) }
+    /// When every window exhausted at `now` has returned (the latest of their returns); `nil` when none is.
+    public func exhaustedUntil(at now: Date) -> Date? {
+        let primary = primary?.exhaustedUntil(at: now, observedAt: observedAt)
+        let secondary = secondary?.exhaustedUntil(at: now, observedAt: observedAt)
+        guard let primary, let secondary else { return primary ?? secondary }
+        return max(primary, secondary)
     }
 
-    /// The least remaining percentage over the known windows (100 when none is known).
+    /// The least percentage left at `now` over the known windows; 100 when none is known.
     public func headroom(at now: Date) -> Double {
-        let remaining = windows.map { window -> Double in
-            if let resetsAt = window.resetsAt, resetsAt <= now { return 100 }
-            return 100 - window.usedPercent
-        }
-        return remaining.min() ?? 100
+        min(primary?.remainingPercent(at: now, observedAt: observedAt) ?? 100,
+            secondary?.remainingPercent(at: now, observedAt: observedAt) ?? 100)
     }
 }

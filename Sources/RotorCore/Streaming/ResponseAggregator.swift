@@ -29,9 +29,6 @@ public struct ResponseAggregator: Sendable {
     /// An aggregator that has seen no event yet.
     public init() {}
 
-    /// Whether a terminal event arrived; later events are ignored.
-    public var isFinished: Bool { terminal != nil }
-
     /// Takes the next event of the stream.
     public mutating func consume(_ event: ServerSentEvent) {
         guard terminal == nil, let type = event.type else { return }
@@ -72,8 +69,8 @@ public struct ResponseAggregator: Sendable {
             let error = object.member("error"), scanner.bytes[error.valueRange.lowerBound] == UInt8(ascii: "{"),
             let errorObject = try? scanner.object(at: error.valueRange.lowerBound)
         else {
-            let fallback = #"{"type":"upstream_error","code":"response_failed","message":"The upstream reported a failed response without details."}"#
-            return .failure(status: 502, body: Array(#"{"error":\#(fallback)}"#.utf8))
+            let answer = ProxyAnswer.upstreamFailedWithoutDetails
+            return .failure(status: answer.status, body: answer.body)
         }
         return failure(error: errorObject.range, code: errorObject.member("code"), in: scanner)
     }

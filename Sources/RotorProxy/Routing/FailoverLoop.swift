@@ -14,7 +14,7 @@ struct FailoverLoop {
         /// The commit point: relay this stream; then report how it ended with ``committedStreamEnded(_:)``.
         case committed(UpstreamStream, account: Account)
         /// Relay the upstream's own failure (a request error, or the last failure when the bounds were spent).
-        case upstreamFailure(AttemptFailure, account: Account?)
+        case upstreamFailure(UpstreamFailureAnswer, account: Account)
         /// Write rotor's own answer (pool dry, bounds spent).
         case answer(ProxyAnswer)
     }
@@ -43,7 +43,8 @@ struct FailoverLoop {
 
     /// Runs attempts until one commits or the request is answered otherwise.
     ///
-    /// - Throws: `CancellationError` when the client went away; store errors.
+    /// - Throws: `CancellationError` when the client went away; store errors; a request body that no longer parses
+    ///   when its reasoning items are stripped (it parsed before, so only a bug in rotor gets there).
     mutating func run(body: [UInt8], clientHeaders: HTTPFields) async throws -> Result {
         var generator = SystemRandomNumberGenerator()
         // Each turn of the loop is one step of the machine, which bounds attempts, switches and time itself; this
@@ -55,7 +56,7 @@ struct FailoverLoop {
             case .attempt(let id, let reason, let dropTurnState, let stripReasoning):
                 guard let account = accounts.first(where: { $0.id == id }) else { continue }
                 logger.debug("attempt", metadata: ["rotor.account": "\(id.shortID)", "rotor.reason": "\(reason)"])
-                let payload = stripReasoning ? try Self.withoutReasoning(body) : body
+                let payload = stripReasoning ? try RequestInvariants.removingReasoningItems(from: body) : body
                 var headers = clientHeaders
                 if dropTurnState {
                     headers[ConversationAffinity.turnStateHeader] = nil
@@ -79,13 +80,15 @@ struct FailoverLoop {
                 case .respond(let answer):
                     return .answer(answer)
                 case .relayLastResponse:
-                    guard let lastFailure else { return .answer(Self.internalFailure) }
-                    return .upstreamFailure(lastFailure.failure, account: lastFailure.account)
+                    guard let lastFailure, let answer = UpstreamFailureAnswer(lastFailure.failure) else {
+                        return .answer(.internalFailure)
+                    }
+                    return .upstreamFailure(answer, account: lastFailure.account)
                 }
             }
         }
         logger.error("routing did not settle")
-        return .answer(Self.internalFailure)
+        return .answer(.internalFailure)
     }
 
     /// Records how a committed stream ended: bytes and token usage, and a failure after commit if it broke.
@@ -179,8 +182,8 @@ struct FailoverLoop {
         case .continue, .commit, .surface:
             return nil
         case .passThrough:
-            guard let failure else { return .answer(Self.internalFailure) }
-            return .upstreamFailure(failure, account: account)
+            guard let failure, let answer = UpstreamFailureAnswer(failure) else { return .answer(.internalFailure) }
+            return .upstreamFailure(answer, account: account)
         case .refresh(let id):
             let refresh: RequestRouting.RefreshResult
             do {
@@ -193,7 +196,7 @@ struct FailoverLoop {
                 try Task.checkCancellation()
                 refresh = .failed(reason: "\(error)")
             }
-            let after = machine.refreshFinished(refresh, account: account, now: Date())
+            let after = machine.refreshFinished(refresh, account: account, now: Date(), using: &generator)
             try source.apply(after.effects, now: Date())
             if let record = after.record { try writeRecord(enriched(record, firstByte: nil)) }
             return nil
@@ -243,17 +246,4 @@ struct FailoverLoop {
         record.conversationKeyHash = conversationHash
         try source.recordDecisions([record])
     }
-
-    private static func withoutReasoning(_ body: [UInt8]) throws -> [UInt8] {
-        do {
-            return try RequestInvariants.removingReasoningItems(from: body)
-        } catch {
-            return body
-        }
-    }
-
-    private static let internalFailure = ProxyAnswer(
-        status: 500,
-        body: Array(#"{"error":{"code":"rotor_internal","message":"rotor could not route the request; see the log file.","type":"server_error"}}"#.utf8)
-    )
 }

@@ -7,6 +7,7 @@ import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1 child channel plus rotor's handlers: the ``RequestBytesObserver`` in front of the HTTP/1
 /// decoder and the ``InboundConnectionHandler`` behind it, which bound the connection's waits; the
+/// ``MalformedRequestAnswer`` right behind the decoder, which answers what it cannot parse with a JSON 400; the
 /// ``RequestHeadInspector`` in front of the conversion to HTTP types; and the ``ClientCloseObserver`` behind it.
 ///
 /// Mirrors `HummingbirdCore.HTTP1Channel.setup` (2.28.1), which offers no hook before that conversion.
@@ -29,6 +30,7 @@ struct ProxyHTTP1Channel: HTTPChannelHandler {
                 withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: .init()
             )
+            try channel.pipeline.syncOperations.addHandler(MalformedRequestAnswer())
             try channel.pipeline.syncOperations.addHandler(
                 InboundConnectionHandler(limits: limits, connections: connections, logger: rotorLogger)
             )

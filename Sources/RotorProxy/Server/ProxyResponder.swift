@@ -39,19 +39,19 @@ struct ProxyResponder: Sendable {
             ]
         )
         if let rejection = requestGuard.rejection(for: request.head) {
-            logger.debug("request refused", metadata: ["rotor.status": "\(rejection.status.code)", "rotor.code": "\(rejection.code)"])
+            logger.debug("request refused", metadata: ["rotor.status": "\(rejection.status)", "rotor.code": "\(rejection.code ?? rejection.type)"])
             // The connection closes after a refusal: a client without the secret cannot hold it as a working
             // client, which the connection cap never evicts.
             var fields = headers
             fields[.connection] = "close"
-            try await writer.writeError(rejection, headers: fields)
+            try await writer.writeAnswer(rejection, headers: fields)
             return
         }
         switch ProxyRoute(request.head) {
         case .notFound:
-            try await writer.writeError(.notFound, headers: headers)
+            try await writer.writeAnswer(.notFound, headers: headers)
         case .websocketUpgrade:
-            try await writer.writeError(.websocketUnsupported, headers: headers)
+            try await writer.writeAnswer(.websocketUnsupported, headers: headers)
         case .createResponse:
             try await createResponse(
                 request, requestID: requestID.value, writer: writer, channel: channel, headers: headers, logger: logger)
@@ -73,7 +73,7 @@ struct ProxyResponder: Sendable {
     ) async throws {
         var request = request
         if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
-            try await writer.writeError(.compressedBody(encoding: encoding), headers: headers)
+            try await writer.writeAnswer(.compressedBody(encoding: encoding), headers: headers)
             return
         }
         if request.headers[.expect]?.lowercased() == "100-continue" {
@@ -83,13 +83,13 @@ struct ProxyResponder: Sendable {
         do {
             body = try await request.collectBody(upTo: configuration.maxBodyBytes)
         } catch is NIOTooManyBytesError {
-            try await writer.writeError(.bodyTooLarge(limit: configuration.maxBodyBytes), headers: headers)
+            try await writer.writeAnswer(.bodyTooLarge(limit: configuration.maxBodyBytes), headers: headers)
             return
         } catch let stalled as RequestBodyStalled {
             logger.debug("request body stalled", metadata: ["rotor.status": "408"])
             var fields = headers
             fields[.connection] = "close"
-            try await writer.writeError(.requestTimeout(after: stalled.limit), headers: fields)
+            try await writer.writeAnswer(.requestTimeout(after: stalled.limit), headers: fields)
             return
         }
         let rewritten: RewrittenRequest
@@ -97,7 +97,7 @@ struct ProxyResponder: Sendable {
             rewritten = try RequestInvariants.enforce(on: Array(body.readableBytesView))
         } catch {
             logger.debug("request body refused", metadata: ["rotor.code": "\(error.errorCode)"])
-            try await writer.writeError(.invalidRequest(error), headers: headers)
+            try await writer.writeAnswer(.invalidRequest(error), headers: headers)
             return
         }
         let conversationKey = ConversationAffinity.conversationKey(
@@ -119,8 +119,8 @@ struct ProxyResponder: Sendable {
             } catch let error as CancellationError {
                 throw error
             } catch {
-                logger.error("cannot read or write the account store", metadata: ["rotor.error": "\(error)"])
-                try await slot.take().writeError(.internalFailure, headers: headers)
+                logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
+                try await slot.take().writeAnswer(.internalFailure, headers: headers)
                 return
             }
             try await answer(result, loop: &loop, wantsStream: rewritten.clientWantsStream, writer: slot.take(),
@@ -186,15 +186,10 @@ struct ProxyResponder: Sendable {
                 ]
             )
         case .upstreamFailure(let failure, let account):
-            if let account { fields[Self.accountHeader] = account.id.shortID }
-            try await UpstreamFailureAnswer.write(failure, wantsStream: wantsStream, to: writer, headers: fields,
-                                                  logger: logger)
+            fields[Self.accountHeader] = account.id.shortID
+            try await failure.write(wantsStream: wantsStream, to: writer, headers: fields, logger: logger)
         case .answer(let answer):
-            for field in answer.headers where field.name != "content-type" {
-                if let name = HTTPField.Name(field.name) { fields[name] = field.value }
-            }
-            try await writer.writeComplete(status: HTTPResponse.Status(code: answer.status),
-                                           contentType: "application/json", headers: fields, body: answer.body)
+            try await writer.writeAnswer(answer, headers: fields)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import RotorCore
 
 /// The checks every request passes before anything else, on every path, in this order: the proxy secret (401),
 /// exactly one `Host` line (400) on the allowlist (403), no `Origin` (403), no `CONNECT` (405), no absolute-form
@@ -13,7 +14,7 @@ struct RequestGuard: Sendable {
     var maxBodyBytes: Int
 
     /// The answer that refuses `head`, or `nil` when it may proceed.
-    func rejection(for head: HTTPRequest) -> ProxyError? {
+    func rejection(for head: HTTPRequest) -> ProxyAnswer? {
         guard presentsSecret(head.headerFields) else { return .unauthorized }
         if head.headerFields[RequestHeadInspector.severalHostsMarker] != nil { return .severalHosts }
         guard let authority = head.authority, allowedHosts.contains(authority.lowercased()) else {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import HummingbirdCore
 import NIOCore
+import RotorCore
 
 extension ResponseWriter {
     /// Writes a complete response with `body` and its `content-length`.
@@ -19,10 +20,11 @@ extension ResponseWriter {
         )
     }
 
-    /// Writes `error` as its status and JSON error body.
-    consuming func writeError(_ error: ProxyError, headers: HTTPFields) async throws {
+    /// Writes one of rotor's own answers: its status, `Retry-After` when it has one, and its JSON body.
+    consuming func writeAnswer(_ answer: ProxyAnswer, headers: HTTPFields) async throws {
         var fields = headers
-        fields.append(contentsOf: error.headers)
-        try await writeComplete(status: error.status, contentType: "application/json", headers: fields, body: error.body)
+        if let seconds = answer.retryAfterSeconds { fields[.retryAfter] = String(seconds) }
+        try await writeComplete(status: HTTPResponse.Status(code: answer.status), contentType: "application/json",
+                                headers: fields, body: answer.body)
     }
 }

@@ -4,48 +4,58 @@ import Logging
 import NIOCore
 import RotorCore
 
-/// What the client gets when the last attempt failed before anything reached it.
+/// The upstream's own failure, passed to the client as it came when nothing else reached it: the request was wrong,
+/// or the last attempt's answer says more than rotor could.
 enum UpstreamFailureAnswer {
-    /// Writes the answer for `failure`: the upstream's own status and body when it answered one, its failed first
-    /// event (as a stream, or as 429/502 JSON for non-streaming clients), or a rotor error (502/504).
-    static func write(
-        _ failure: AttemptFailure,
+    /// A non-2xx answer: its status, headers and body.
+    case response(status: Int, headers: HTTPFields, body: [UInt8])
+    /// A 2xx answer whose first event was `response.failed` or `error`.
+    case failedEvent(ServerSentEvent, headers: HTTPFields)
+
+    /// The answer `failure` carries; `nil` for a failure that got none (no head, a timeout, a stream that ended).
+    init?(_ failure: AttemptFailure) {
+        switch failure.kind {
+        case .status:
+            self = .response(status: failure.status ?? 502, headers: failure.headers, body: failure.body)
+        case .failedEvent:
+            guard let event = failure.firstEvent else { return nil }
+            self = .failedEvent(event, headers: failure.headers)
+        case .network, .headerTimeout, .idleTimeout, .streamEnded, .cancelled:
+            return nil
+        }
+    }
+
+    /// Writes the answer: the upstream's status and body, or its failed first event (as a stream, or as 429/502
+    /// JSON for a client that asked for one JSON answer).
+    func write(
         wantsStream: Bool,
         to writer: consuming ResponseWriter,
         headers: HTTPFields,
         logger: Logger
     ) async throws {
-        logger.warning(
-            "upstream attempt failed",
-            metadata: [
-                "rotor.outcome": "\(failure.kind.rawValue)", "rotor.reason": "\(failure.reason)",
-                "rotor.upstream-status": "\(failure.status.map(String.init) ?? "none")",
-            ]
-        )
         var fields = headers
-        fields.append(contentsOf: UpstreamHeaders.response(from: failure.headers))
-        switch failure.kind {
-        case .status:
-            let contentType = failure.headers[.contentType] ?? "application/json"
+        switch self {
+        case .response(let status, let upstreamHeaders, let body):
+            logger.warning("relaying the upstream's failure", metadata: ["rotor.upstream-status": "\(status)"])
+            fields.append(contentsOf: UpstreamHeaders.response(from: upstreamHeaders))
             try await writer.writeComplete(
-                status: HTTPResponse.Status(code: failure.status ?? 502),
-                contentType: contentType,
+                status: HTTPResponse.Status(code: status),
+                contentType: upstreamHeaders[.contentType] ?? "application/json",
                 headers: fields,
-                body: failure.body
+                body: body
             )
-        case .failedEvent:
-            guard let event = failure.firstEvent else {
-                try await writer.writeError(.upstreamIncomplete, headers: fields)
-                return
-            }
+        case .failedEvent(let event, let upstreamHeaders):
+            logger.warning("relaying the upstream's failed first event", metadata: ["rotor.event": "\(event.type ?? "none")"])
+            fields.append(contentsOf: UpstreamHeaders.response(from: upstreamHeaders))
             if wantsStream {
                 try await writer.writeComplete(status: .ok, contentType: "text/event-stream", headers: fields, body: event.raw)
                 return
             }
             var aggregator = ResponseAggregator()
             aggregator.consume(event)
+            // An event whose data is not a JSON object leaves the aggregator without a result to relay.
             guard case .failed(let status, let body) = aggregator.result() else {
-                try await writer.writeError(.upstreamIncomplete, headers: fields)
+                try await writer.writeAnswer(.upstreamFailedWithoutDetails, headers: fields)
                 return
             }
             try await writer.writeComplete(
@@ -54,16 +64,6 @@ enum UpstreamFailureAnswer {
                 headers: fields,
                 body: body
             )
-        case .network:
-            try await writer.writeError(.upstreamUnreachable(failure.reason), headers: fields)
-        case .headerTimeout:
-            try await writer.writeError(.upstreamTimeout("response headers"), headers: fields)
-        case .idleTimeout:
-            try await writer.writeError(.upstreamTimeout("event"), headers: fields)
-        case .streamEnded:
-            try await writer.writeError(.upstreamIncomplete, headers: fields)
-        case .cancelled:
-            throw CancellationError()
         }
     }
 }

@@ -145,14 +145,14 @@ public enum StreamRelay {
             )
         case .incomplete:
             outcome.interruption = interruption
-            let error: ProxyError =
+            let answer: ProxyAnswer =
                 switch interruption {
-                case .idleTimeout: .upstreamTimeout("event")
-                default: .upstreamIncomplete
+                case .idleTimeout: .upstreamStalled
+                default: .upstreamStreamIncomplete
                 }
             logger.warning("upstream stream interrupted", metadata: ["rotor.reason": "\(interruption?.description ?? "ended early")"])
-            outcome.status = error.status.code
-            try await writer.writeError(error, headers: headers)
+            outcome.status = answer.status
+            try await writer.writeAnswer(answer, headers: headers)
         }
         return outcome
     }

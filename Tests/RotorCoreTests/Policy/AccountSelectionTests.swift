@@ -64,6 +64,24 @@ struct AccountSelectionTests {
         }
     }
 
+    /// A used-up window without a reported reset returns after its length, at most an hour after it was seen, and
+    /// from then on counts as started over: full headroom, like a window whose reported reset has passed.
+    @Test func readmitsUsedUpWindowWithoutReset() {
+        let seen = testNow.addingTimeInterval(-1_800)
+        let returned = testAccount(1, usage: UsageSnapshot(
+            primary: UsageWindow(usedPercent: 100, windowMinutes: 30), observedAt: seen))
+        let half = testAccount(2, usage: UsageSnapshot(primary: UsageWindow(usedPercent: 50), observedAt: testNow))
+        #expect(Self.selection.choose(from: [returned, half], now: testNow.addingTimeInterval(-0.001))?.account
+            == testID(2))
+        #expect(Self.selection.choose(from: [returned, half], now: testNow)
+            == AccountSelection.Choice(account: testID(1), reason: "most headroom 100%"))
+
+        let weekly = testAccount(3, usage: UsageSnapshot(
+            secondary: UsageWindow(usedPercent: 100, windowMinutes: 10_080), observedAt: testNow))
+        #expect(Self.selection.choose(from: [weekly], now: testNow.addingTimeInterval(3_599.999)) == nil)
+        #expect(Self.selection.choose(from: [weekly], now: testNow.addingTimeInterval(3_600))?.account == testID(3))
+    }
+
     /// Property: a cooling, needs-login, disabled, exhausted or excluded account is never selected.
     @Test func neverSelectsUnusable() {
         var generator = SplitMix64(seed: 11)
@@ -77,14 +95,14 @@ struct AccountSelectionTests {
                                                      now: testNow)
             else {
                 #expect(accounts.allSatisfy {
-                    excluded.contains($0.id) || !AccountAvailability(of: $0, at: testNow).isAvailable
+                    excluded.contains($0.id) || $0.state(at: testNow) != .ready
                 })
                 continue
             }
             let account = accounts.first { $0.id == choice.account }!
             #expect(account.status == .ready)
             #expect(account.activeCooldown(at: testNow) == nil)
-            #expect(account.usage?.isExhausted(at: testNow) != true)
+            #expect(account.usage?.exhaustedUntil(at: testNow) == nil)
             #expect(!excluded.contains(account.id))
         }
     }

@@ -60,6 +60,27 @@ struct CooldownPolicyTests {
             ],
             body: "", seconds: 300, source: .usageWindowReset),
         PrecedenceRow(
+            name: "used-up window without a reset: its length, beating Retry-After",
+            headers: [
+                (name: "x-codex-primary-used-percent", value: "100"),
+                (name: "x-codex-primary-window-minutes", value: "30"),
+                (name: "retry-after", value: "5"),
+            ],
+            body: #"{"error":{"type":"usage_limit_reached"}}"#, seconds: 1_800, source: .usageWindowReset),
+        PrecedenceRow(
+            name: "used-up window without a reset: at most an hour",
+            headers: [
+                (name: "x-codex-secondary-used-percent", value: "100"),
+                (name: "x-codex-secondary-window-minutes", value: "10080"),
+                (name: "retry-after", value: "5"),
+            ],
+            body: "", seconds: 3_600, source: .usageWindowReset),
+        PrecedenceRow(
+            name: "used-up window without a reset or a length: an hour",
+            headers: [(name: "x-codex-primary-used-percent", value: "100")],
+            body: #"{"error":{"code":"rate_limit_exceeded","message":"try again in 7s"}}"#,
+            seconds: 3_600, source: .usageWindowReset),
+        PrecedenceRow(
             name: "Retry-After delta", headers: [(name: "retry-after", value: "42")],
             body: #"{"error":{"code":"rate_limit_exceeded","message":"try again in 7s"}}"#,
             seconds: 42, source: .retryAfter),

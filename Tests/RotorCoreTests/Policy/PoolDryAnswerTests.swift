@@ -11,12 +11,12 @@ struct PoolDryAnswerTests {
                                                                      resetsAt: testNow.addingTimeInterval(3_600)),
                                                 observedAt: testNow)),
         ]
-        let answer = PoolDryAnswer.evaluate(accounts: accounts, now: testNow, maxWait: .seconds(20))
+        let answer = PoolDryAnswer.response(accounts: accounts, now: testNow)
         let expected = #"{"error":{"message":"All 2 accounts have reached their usage limit; the next one resets at 2026-01-01T01:00:00Z.","resets_at":1767229200,"type":"usage_limit_reached"}}"#
-        #expect(answer == .respond(ProxyAnswer(status: 429, retryAfterSeconds: 3_600, body: bytes(expected))))
-        guard case .respond(let response) = answer else { return }
-        #expect(response.headers.map(\.name) == ["content-type", "retry-after"])
-        #expect(response.headers.last?.value == "3600")
+        #expect(answer == .usageLimitReached(accounts: 2, resetsAt: 1_767_229_200, retryAfterSeconds: 3_600))
+        #expect(answer.status == 429)
+        #expect(answer.retryAfterSeconds == 3_600)
+        #expect(answer.body == bytes(expected))
     }
 
     /// The soonest-returning account's reason decides: a short rate limit gives a generic, retryable 429.
@@ -25,30 +25,18 @@ struct PoolDryAnswerTests {
             testAccount(1, cooldown: Cooldown(until: testNow.addingTimeInterval(7_200), reason: .usageLimit)),
             testAccount(2, cooldown: Cooldown(until: testNow.addingTimeInterval(30.2), reason: .rateLimit)),
         ]
-        let answer = PoolDryAnswer.evaluate(accounts: accounts, now: testNow, maxWait: .seconds(20))
+        let answer = PoolDryAnswer.response(accounts: accounts, now: testNow)
         let expected = #"{"error":{"code":"rotor_pool_busy","message":"All 2 accounts are briefly unavailable (rate-limit); try again in 31s.","type":"rate_limit_exceeded"}}"#
-        #expect(answer == .respond(ProxyAnswer(status: 429, retryAfterSeconds: 31, body: bytes(expected))))
+        #expect(answer == .poolBusy(accounts: 2, reason: .rateLimit, retryAfterSeconds: 31))
+        #expect(answer.status == 429)
+        #expect(answer.retryAfterSeconds == 31)
+        #expect(answer.body == bytes(expected))
     }
 
     /// Retry-After is never below one second.
     @Test func retryAfterAtLeastOneSecond() {
         let accounts = [testAccount(1, cooldown: Cooldown(until: testNow.addingTimeInterval(0.01), reason: .network))]
-        guard case .respond(let answer) = PoolDryAnswer.evaluate(accounts: accounts, now: testNow, maxWait: .zero)
-        else {
-            Issue.record("expected an answer with waiting disabled")
-            return
-        }
-        #expect(answer.retryAfterSeconds == 1)
-    }
-
-    /// A return within `maxWait` is waited for; zero disables waiting.
-    @Test func waitsForNearReturn() {
-        let until = testNow.addingTimeInterval(12)
-        let accounts = [testAccount(1, cooldown: Cooldown(until: until, reason: .usageLimit)),
-                        testAccount(2, status: .disabled(reason: "user"))]
-        #expect(PoolDryAnswer.evaluate(accounts: accounts, now: testNow, maxWait: .seconds(20)) == .wait(until: until))
-        #expect(PoolDryAnswer.evaluate(accounts: accounts, now: testNow, maxWait: .seconds(11)) != .wait(until: until))
-        #expect(PoolDryAnswer.evaluate(accounts: accounts, now: testNow, maxWait: .zero) != .wait(until: until))
+        #expect(PoolDryAnswer.response(accounts: accounts, now: testNow).retryAfterSeconds == 1)
     }
 
     /// Only needs-login and disabled accounts left: 503 naming each account and the command that fixes it.
@@ -61,13 +49,15 @@ struct PoolDryAnswerTests {
             + "`rotor accounts add`; work team is disabled (disabled by the user): run "
             + "`rotor accounts enable 'work team'`."
         let expected = #"{"error":{"code":"rotor_no_usable_account","message":"\#(message)","type":"server_error"}}"#
-        #expect(answer == ProxyAnswer(status: 503, body: bytes(expected)))
-        #expect(answer.headers.count == 1)
+        #expect(answer.status == 503)
+        #expect(answer.body == bytes(expected))
+        #expect(answer.retryAfterSeconds == nil)
     }
 
     /// No accounts at all: 503 telling the user to add one.
     @Test func emptyPoolAnswers503() {
         let answer = PoolDryAnswer.response(accounts: [Account](), now: testNow)
+        #expect(answer == .noAccounts)
         #expect(answer.status == 503)
         #expect(String(decoding: answer.body, as: UTF8.self).contains("rotor accounts add"))
     }

@@ -46,7 +46,8 @@ struct RequestRoutingTests {
         var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
         pool.script[testID(1)] = [usageLimited(resetIn: 7_200)]
         pool.script[testID(2)] = [usageLimited(resetIn: 3_600)]
-        let expected = ProxyAnswer(status: 429, retryAfterSeconds: 3_600, body: bytes(
+        let expected = ProxyAnswer.usageLimitReached(accounts: 2, resetsAt: 1_767_229_200, retryAfterSeconds: 3_600)
+        #expect(expected.body == bytes(
             #"{"error":{"message":"All 2 accounts have reached their usage limit; the next one resets at 2026-01-01T01:00:00Z.","resets_at":1767229200,"type":"usage_limit_reached"}}"#))
         #expect(pool.drive(Self.request()) == .answered(expected))
         #expect(pool.upstreamCalls.count == 2)
@@ -88,6 +89,24 @@ struct RequestRoutingTests {
         pool.refreshScript[testID(1)] = refreshes
         #expect(pool.drive(Self.request()) == .committed(testID(2)))
         #expect(pool.account(testID(1)).status == status)
+    }
+
+    /// A refresh that fails for now (the token endpoint down, slow or garbled) cools the account with the connection
+    /// backoff (cap 60 s), so the next requests do not each wait on the same refresh before moving on; its login is
+    /// kept.
+    @Test func aFailedRefreshCoolsTheAccount() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        pool.script[testID(1)] = [errorOutcome(401, "")]
+        pool.refreshScript[testID(1)] = [.failed(reason: "token endpoint timed out")]
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
+        let cooled = pool.account(testID(1))
+        #expect(cooled.status == .ready)
+        #expect(cooled.cooldown?.reason == .network)
+        #expect(cooled.consecutiveFailures == 1)
+        let until = cooled.cooldown?.until ?? testNow
+        #expect(until > testNow && until <= testNow.addingTimeInterval(60))
+        #expect(pool.records.map(\.outcome) == ["unauthorized", "refresh-failed", "success"])
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
     }
 
     /// A turn state stays on the account that minted it; when that account is out, another serves without it.
@@ -207,7 +226,7 @@ struct RequestRoutingTests {
             Issue.record("expected to give up")
             return
         }
-        #expect(answer == .respond(ProxyAnswer(status: 504, body: answer.bodyForTest)))
+        #expect(answer == .respond(.upstreamTimeout))
         #expect(record.reason.hasPrefix("time budget of 60s spent"))
     }
 
@@ -229,6 +248,21 @@ struct RequestRoutingTests {
         }
         #expect(answer.retryAfterSeconds == 10)
         #expect(String(decoding: answer.body, as: UTF8.self).contains("rotor_pool_busy"))
+    }
+
+    /// A return within `maxWait` is waited for, one beyond it is not, and zero disables waiting.
+    @Test(arguments: [(Duration.seconds(20), true), (.seconds(11), false), (.zero, false)])
+    func waitsOnlyWithinMaxWait(maxWait: Duration, waits: Bool) {
+        let until = testNow.addingTimeInterval(12)
+        let accounts = [testAccount(1, cooldown: Cooldown(until: until, reason: .usageLimit)),
+                        testAccount(2, status: .disabled(reason: "user"))]
+        var machine = RequestRouting.StateMachine(request: Self.request(), limits: .init(maxWait: maxWait),
+                                                  startedAt: testNow)
+        switch machine.next(accounts: accounts, now: testNow) {
+        case .wait(let at, _): #expect(waits && at == until)
+        case .answer: #expect(!waits)
+        default: Issue.record("expected a wait or the pool-dry answer")
+        }
     }
 
     /// Pinned mode uses only its account; when it is out the answer speaks of that account alone.
@@ -285,13 +319,5 @@ struct RequestRoutingTests {
             #expect(pool.drive(Self.request(conversation: "c", bound: bound), limits: limits) != nil)
             #expect(pool.upstreamCalls.count <= 1 + 4 + 2 + 2)
         }
-    }
-}
-
-extension RequestRouting.FinalAnswer {
-    /// The body of a `.respond` answer, for comparisons.
-    var bodyForTest: [UInt8] {
-        if case .respond(let answer) = self { return answer.body }
-        return []
     }
 }

@@ -50,7 +50,7 @@ struct GarbageSignalTests {
                 #expect(decision.cooldown.until >= testNow && decision.cooldown.until <= limit)
             }
             if let snapshot = UsageSnapshot(rateLimitsEvent: body, observedAt: testNow) {
-                for window in snapshot.windows {
+                for window in [snapshot.primary, snapshot.secondary].compactMap({ $0 }) {
                     #expect(window.usedPercent >= 0 && window.usedPercent.isFinite)
                     #expect(window.resetsAt.map { $0 <= limit } ?? true)
                 }

@@ -53,7 +53,7 @@ struct UsageSnapshotParsingTests {
                                                 resetsAt: testNow.addingTimeInterval(3_600)))
         #expect(snapshot.secondary == UsageWindow(usedPercent: 100, windowMinutes: 10_080,
                                                   resetsAt: testNow.addingTimeInterval(600)))
-        #expect(snapshot.isExhausted(at: testNow))
+        #expect(snapshot.exhaustedUntil(at: testNow) == testNow.addingTimeInterval(600))
     }
 
     /// A window reset already past stays past (the window rolled over), a far one is clamped to 7 days.
@@ -61,7 +61,7 @@ struct UsageSnapshotParsingTests {
         let json = #"{"primary":{"used_percent":100,"reset_at":1767225000},"secondary":{"used_percent":1,"reset_at":4102444800}}"#
         let snapshot = try #require(UsageSnapshot(rateLimitsEvent: bytes(json), observedAt: testNow))
         #expect(snapshot.primary?.resetsAt == Date(timeIntervalSince1970: 1_767_225_000))
-        #expect(!snapshot.isExhausted(at: testNow))
+        #expect(snapshot.exhaustedUntil(at: testNow) == nil)
         #expect(snapshot.secondary?.resetsAt == testNow.addingTimeInterval(7 * 86_400))
     }
 

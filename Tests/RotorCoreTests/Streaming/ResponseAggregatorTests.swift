@@ -47,6 +47,14 @@ struct ResponseAggregatorTests {
         #expect(result == .failed(status: status, body: Array(#"{"error":\#(error)}"#.utf8)))
     }
 
+    /// `response.failed` without an error object is rotor's own 502 `rotor_upstream_unavailable`.
+    @Test(arguments: [#"{"type":"response.failed","response":{"id":"r","status":"failed"}}"#,
+                      #"{"type":"response.failed","response":{"id":"r","error":null}}"#])
+    func reportsAFailureWithoutDetails(data: String) {
+        let expected = #"{"error":{"code":"rotor_upstream_unavailable","message":"The upstream reported a failed response without details; try again.","type":"server_error"}}"#
+        #expect(aggregate([event("response.failed", data)]) == .failed(status: 502, body: Array(expected.utf8)))
+    }
+
     /// A stream without a terminal event is incomplete; events after the terminal one are ignored.
     @Test func reportsIncompleteStreamsAndStopsAtTheEnd() {
         #expect(aggregate([event("response.created", #"{"response":{"id":"r"}}"#)]) == .incomplete)

@@ -50,7 +50,7 @@ struct PoolModel {
             switch step {
             case .attempt(let id, _, _, _):
                 let account = account(id)
-                if !AccountAvailability(of: account, at: now).isAvailable {
+                if account.state(at: now) != .ready {
                     Issue.record("sent to an unusable account \(account.label)")
                 }
                 if failedHere.contains(id) { Issue.record("sent again to \(account.label), which failed already") }
@@ -71,7 +71,8 @@ struct PoolModel {
                     case .refresh(let refreshed):
                         let result = refreshScript[refreshed].flatMap { $0.isEmpty ? nil : refreshScript[refreshed]!.removeFirst() }
                             ?? .refreshed
-                        resolution = machine.refreshFinished(result, account: self.account(refreshed), now: now)
+                        resolution = machine.refreshFinished(
+                            result, account: self.account(refreshed), now: now, using: &generator)
                         continue
                     }
                     break

@@ -59,17 +59,19 @@ final class RawConnection {
 
     /// Reads one response: status, lower-cased headers, and a `content-length` body.
     func readResponse() throws -> RawResponse {
-        try read(includingBody: true)
+        while true {
+            if let (response, length) = try RawResponse.parse(buffer) {
+                buffer.removeFirst(length)
+                return response
+            }
+            try fill()
+        }
     }
 
     /// Reads a response head (status and lower-cased headers) and leaves the body unread.
     func readHead() throws -> RawResponse {
-        try read(includingBody: false)
-    }
-
-    private func read(includingBody: Bool) throws -> RawResponse {
         while true {
-            if let (response, length) = try RawResponse.parse(buffer, includingBody: includingBody) {
+            if let (response, length) = try RawResponse.parseHead(buffer) {
                 buffer.removeFirst(length)
                 return response
             }
@@ -123,9 +125,20 @@ struct RawResponse: Sendable {
 
     func header(_ name: String) -> String? { headers.first { $0.0 == name }?.1 }
 
-    /// The response at the start of `bytes` (its head alone unless `includingBody`, which reads a `content-length`
-    /// body) and how many bytes it took, or `nil` while it is incomplete.
-    static func parse(_ bytes: [UInt8], includingBody: Bool = true) throws -> (response: RawResponse, length: Int)? {
+    /// The response at the start of `bytes` (its body as long as `content-length` says) and how many bytes it took,
+    /// or `nil` while it is incomplete.
+    static func parse(_ bytes: [UInt8]) throws -> (response: RawResponse, length: Int)? {
+        guard let (head, headLength) = try parseHead(bytes) else { return nil }
+        var response = head
+        let length = response.header("content-length").flatMap { Int($0) } ?? 0
+        guard bytes.count >= headLength + length else { return nil }
+        response.body = String(decoding: bytes[headLength..<(headLength + length)], as: UTF8.self)
+        return (response, headLength + length)
+    }
+
+    /// The response head (status and lower-cased headers, no body) at the start of `bytes` and how many bytes it
+    /// took, or `nil` while it is incomplete.
+    static func parseHead(_ bytes: [UInt8]) throws -> (response: RawResponse, length: Int)? {
         guard let end = headerEnd(bytes) else { return nil }
         let head = String(decoding: bytes[..<end], as: UTF8.self)
         var lines = head.components(separatedBy: "\r\n")
@@ -136,11 +149,7 @@ struct RawResponse: Sendable {
             let parts = line.split(separator: ":", maxSplits: 1)
             headers.append((parts[0].lowercased(), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
         }
-        guard includingBody else { return (RawResponse(status: status, headers: headers, body: ""), end + 4) }
-        let length = headers.first { $0.0 == "content-length" }.flatMap { Int($0.1) } ?? 0
-        guard bytes.count >= end + 4 + length else { return nil }
-        let body = String(decoding: bytes[(end + 4)..<(end + 4 + length)], as: UTF8.self)
-        return (RawResponse(status: status, headers: headers, body: body), end + 4 + length)
+        return (RawResponse(status: status, headers: headers, body: ""), end + 4)
     }
 
     private static func headerEnd(_ bytes: [UInt8]) -> Int? {

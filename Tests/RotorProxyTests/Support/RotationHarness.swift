@@ -51,6 +51,11 @@ struct RotationWorld: Sendable {
     /// Makes `names` recently used, in order (the last one most recently), so that selection, which prefers the
     /// least recently used account, tries the accounts not named first.
     func markRecentlyUsed(_ names: String...) throws {
+        try markRecentlyUsed(names)
+    }
+
+    /// Makes `names` recently used, in order (the last one most recently).
+    func markRecentlyUsed(_ names: [String]) throws {
         for (index, name) in names.enumerated() {
             try store.recordSuccess(for: id(name), at: Date().addingTimeInterval(Double(index - names.count)))
         }
@@ -58,10 +63,14 @@ struct RotationWorld: Sendable {
 }
 
 /// Runs the proxy over `world`'s store (with real token refresh at `upstream`'s `/oauth/token`).
+///
+/// With `willAttempt`, the proxy runs without the background token renewal and calls it with the account it is
+/// about to send on before each attempt (see ``AttemptObservingAccounts``).
 func withStoreProxy<T: Sendable>(
     world: RotationWorld,
     upstream: FakeUpstream,
     configure: (inout ProxyConfiguration) -> Void = { _ in },
+    willAttempt: (@Sendable (AccountID) async throws -> Void)? = nil,
     _ body: (ProxyUnderTest) async throws -> T
 ) async throws -> T {
     var configuration = ProxyConfiguration(secret: ProxySecret.generate(), upstreamURL: upstream.baseURL)
@@ -70,7 +79,16 @@ func withStoreProxy<T: Sendable>(
     configuration.maxWait = .zero
     configure(&configuration)
     return try await withTestClient { logger, client in
-        try await withRotationProxy(configuration, store: world.store, directory: world.directory, logger: logger) {
+        guard let willAttempt else {
+            return try await withRotationProxy(configuration, store: world.store, directory: world.directory,
+                                               logger: logger) {
+                try await body(ProxyUnderTest(endpoint: $0, secret: configuration.secret, client: client))
+            }
+        }
+        let refresher = TokenRefresher(store: world.store, directory: world.directory, issuer: configuration.issuer,
+                                       httpClient: client, logger: logger)
+        let accounts = AttemptObservingAccounts(store: world.store, refresher: refresher, willAttempt: willAttempt)
+        return try await withRotationProxy(configuration, accounts: accounts, logger: logger) {
             try await body(ProxyUnderTest(endpoint: $0, secret: configuration.secret, client: client))
         }
     }
