@@ -74,6 +74,7 @@ struct ProxyInvariantTests {
     /// Bodies that cannot be forwarded get a 400 naming the problem, and no upstream request.
     @Test(arguments: [
         ("[1]", "invalid_request_body"), ("{", "invalid_json"), (#"{"previous_response_id":"resp_1"}"#, "previous_response_id_unsupported"),
+        (#"{"model":"gpt-5.5","input":[{"role":"user","content":"hi"},],"stream":true}"#, "invalid_json"),
     ])
     func refusesBadBodies(body: String, code: String) async throws {
         try await withTimeout(.seconds(30)) {
@@ -82,6 +83,22 @@ struct ProxyInvariantTests {
                     let response = try await proxy.send(proxy.request(body: body))
                     #expect(response.status == 400)
                     #expect(response.body.contains(#""code":"\#(code)""#))
+                    #expect(upstream.log.all.isEmpty)
+                }
+            }
+        }
+    }
+
+    /// Invalid JSON in a member rotor does not rewrite gets a 400 that says where, and never reaches the upstream.
+    @Test func refusesInvalidJSONInMembersItDoesNotRewrite() async throws {
+        let body = #"{"model":"gpt-5.5","input":"hi","temperature":01}"#
+        try await withTimeout(.seconds(30)) {
+            try await FakeUpstream.run(handler: { _ in SSE.response(SSE.okStream) }) { upstream in
+                try await withProxy(upstreamURL: upstream.baseURL) { proxy in
+                    let response = try await proxy.send(proxy.request(body: body))
+                    #expect(response.status == 400)
+                    #expect(response.body.contains(#""code":"invalid_json""#))
+                    #expect(response.body.contains("not valid JSON at byte 47: expected a number without leading zeros"))
                     #expect(upstream.log.all.isEmpty)
                 }
             }

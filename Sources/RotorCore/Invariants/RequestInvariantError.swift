@@ -22,9 +22,13 @@ public struct RequestInvariantError: Error, Hashable, Sendable, CustomStringConv
 
     public var description: String { message }
 
-    /// The body is not valid JSON; `detail` says where.
-    public static func invalidJSON(_ detail: String) -> Self {
-        .init(.invalidJSON, "The request body is not valid JSON (\(detail)); send a JSON object.")
+    /// The body is not valid JSON (RFC 8259); `error` says at which byte and what the grammar allows there.
+    public static func invalidJSON(_ error: JSONScanError) -> Self {
+        .init(
+            .invalidJSON,
+            "The request body is not valid JSON at byte \(error.offset): expected \(error.expected); "
+                + "send a valid JSON object."
+        )
     }
 
     /// The body is JSON but not an object.

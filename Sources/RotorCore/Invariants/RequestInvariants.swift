@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// A create-response body after rotor enforced what the ChatGPT Codex backend requires of every request.
 public struct RewrittenRequest: Hashable, Sendable {
     /// The body to send upstream: the client's bytes with only `stream`, `store` and `include` changed.
@@ -20,7 +14,8 @@ public struct RewrittenRequest: Hashable, Sendable {
 ///
 /// `stream` becomes `true`, `store` becomes `false`, `include` gains `reasoning.encrypted_content`; nothing else
 /// changes: key order, whitespace, number spelling, unknown members and item ids stay exactly as sent.
-/// `previous_response_id` is refused because responses are never stored upstream.
+/// `previous_response_id` is refused because responses are never stored upstream, and so is a body that is not
+/// valid JSON, wherever the fault is: rotor forwards only what the scanner checked.
 public enum RequestInvariants {
     /// The `include` entry that lets stateless multi-turn conversations replay reasoning.
     public static let encryptedReasoning = "reasoning.encrypted_content"
@@ -29,11 +24,11 @@ public enum RequestInvariants {
     public static func enforce(on body: [UInt8]) throws(RequestInvariantError) -> RewrittenRequest {
         let scanner = JSONScanner(body)
         let object = try topLevelObject(of: scanner)
-        let fields = try decodeFields(body)
         for name in ["stream", "store", "include", "previous_response_id", "prompt_cache_key"]
         where object.members.filter({ $0.key == name }).count > 1 {
             throw .duplicateMember(name)
         }
+        let fields = try Fields(of: object, in: scanner)
         if fields.previousResponseID != nil { throw .previousResponseID }
 
         var edits: [ByteEdit] = []
@@ -85,7 +80,7 @@ public enum RequestInvariants {
         do {
             items = try scanner.array(at: input.valueRange.lowerBound)
         } catch {
-            throw .invalidJSON("\(error)")
+            throw .invalidJSON(error)
         }
         let reasoning = items.elements.indices.filter { index in
             let element = items.elements[index]
@@ -109,18 +104,66 @@ public enum RequestInvariants {
         return ByteEdit.apply([ByteEdit(replacing: first..<last, with: replacement)], to: body)
     }
 
-    /// The members rotor reads; decoding them validates the document and their types.
-    private struct Fields: Decodable {
+    /// The members rotor reads, each `null` or absent (nil) or of the type the Responses API gives it.
+    private struct Fields {
         var stream: Bool?
-        var store: Bool?
         var include: [String]?
         var previousResponseID: String?
         var promptCacheKey: String?
 
-        enum CodingKeys: String, CodingKey {
-            case stream, store, include
-            case previousResponseID = "previous_response_id"
-            case promptCacheKey = "prompt_cache_key"
+        /// Reads the members from the layout of a validated body.
+        init(of object: JSONObjectLayout, in scanner: JSONScanner) throws(RequestInvariantError) {
+            stream = try Self.boolean("stream", of: object, in: scanner)
+            _ = try Self.boolean("store", of: object, in: scanner)
+            include = try Self.strings("include", of: object, in: scanner)
+            previousResponseID = try Self.string("previous_response_id", of: object, in: scanner)
+            promptCacheKey = try Self.string("prompt_cache_key", of: object, in: scanner)
+        }
+
+        private static func boolean(
+            _ name: String,
+            of object: JSONObjectLayout,
+            in scanner: JSONScanner
+        ) throws(RequestInvariantError) -> Bool? {
+            guard let member = object.member(name) else { return nil }
+            let value = scanner.bytes[member.valueRange]
+            if value.elementsEqual("true".utf8) { return true }
+            if value.elementsEqual("false".utf8) { return false }
+            if value.elementsEqual("null".utf8) { return nil }
+            throw .invalidMember(name, expected: "true or false")
+        }
+
+        private static func string(
+            _ name: String,
+            of object: JSONObjectLayout,
+            in scanner: JSONScanner
+        ) throws(RequestInvariantError) -> String? {
+            guard let member = object.member(name) else { return nil }
+            if scanner.bytes[member.valueRange].elementsEqual("null".utf8) { return nil }
+            guard let value = try? scanner.string(at: member.valueRange.lowerBound) else {
+                throw .invalidMember(name, expected: "a string")
+            }
+            return value.value
+        }
+
+        private static func strings(
+            _ name: String,
+            of object: JSONObjectLayout,
+            in scanner: JSONScanner
+        ) throws(RequestInvariantError) -> [String]? {
+            guard let member = object.member(name) else { return nil }
+            if scanner.bytes[member.valueRange].elementsEqual("null".utf8) { return nil }
+            guard let array = try? scanner.array(at: member.valueRange.lowerBound) else {
+                throw .invalidMember(name, expected: "an array of strings")
+            }
+            var values: [String] = []
+            for element in array.elements {
+                guard let value = try? scanner.string(at: element.lowerBound) else {
+                    throw .invalidMember(name, expected: "an array of strings")
+                }
+                values.append(value.value)
+            }
+            return values
         }
     }
 
@@ -138,32 +181,8 @@ public enum RequestInvariants {
             if start >= scanner.bytes.count || scanner.bytes[start] != UInt8(ascii: "{") {
                 throw .notAnObject(error)
             }
-            throw .invalidJSON("\(error)")
+            throw .invalidJSON(error)
         }
-    }
-
-    /// Decodes the members rotor reads, which also validates the whole document's syntax.
-    private static func decodeFields(_ body: [UInt8]) throws(RequestInvariantError) -> Fields {
-        do {
-            return try JSONDecoder().decode(Fields.self, from: Data(body))
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw invalidMember(at: context)
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw invalidMember(at: context)
-        } catch {
-            throw .invalidJSON("the JSON decoder rejected it")
-        }
-    }
-
-    private static func invalidMember(at context: DecodingError.Context) -> RequestInvariantError {
-        let name = context.codingPath.first?.stringValue ?? "?"
-        let expected =
-            switch name {
-            case "stream", "store": "true or false"
-            case "include": "an array of strings"
-            default: "a string"
-            }
-        return .invalidMember(name, expected: expected)
     }
 
     private static func includeChange(
@@ -181,7 +200,7 @@ public enum RequestInvariants {
         do {
             array = try scanner.array(at: member.valueRange.lowerBound)
         } catch {
-            throw .invalidJSON("\(error)")
+            throw .invalidJSON(error)
         }
         guard let last = array.elements.last else {
             return .edit(ByteEdit(replacing: member.valueRange, with: Array("[\(entry)]".utf8)))

@@ -69,6 +69,51 @@ struct RequestInvariantsTests {
         }
     }
 
+    /// A body that is not valid JSON is refused even where rotor changes nothing (members it does not rewrite,
+    /// nested values), with the byte offset and what the grammar expected there.
+    @Test(arguments: [
+        (#"{"model":"gpt-5.5","input":"hi","temperature":01}"#, "at byte 47: expected a number without leading zeros"),
+        (#"{"model":"m","input":[{"role":"user","content":[{"type":"input_text","text":"hi"},]}]}"#, "at byte 82: expected a value"),
+        (#"{"model":"m","tools":[{"parameters":{"type":"object",}}],"stream":true}"#, "at byte 53: expected a quoted member name"),
+        (#"{"input":"a\qb"}"#, "at byte 12: expected a valid escape"),
+        ("{\"input\":\"line\nbreak\"}", "at byte 14: expected an escaped control character"),
+        (#"{"stream":true,"store":false,"include":["reasoning.encrypted_content"],"top_p":1.}"#, "at byte 81: expected a digit"),
+        (#"{"model":"m"}]"#, "at byte 13: expected the end of the document"),
+        ("{\"metadata\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}",
+         "at byte 523: expected at most 512 nested arrays and objects"),
+    ])
+    func refusesInvalidJSON(input: String, detail: String) {
+        do {
+            _ = try RequestInvariants.enforce(on: Array(input.utf8))
+            Issue.record("expected invalid_json")
+        } catch {
+            #expect(error.errorCode == "invalid_json")
+            #expect(error.message.contains(detail), "\(error.message)")
+        }
+    }
+
+    /// Bytes that are not UTF-8 inside a string are refused like any other invalid JSON.
+    @Test func refusesInvalidUTF8() {
+        let body = Array(#"{"input":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        do {
+            _ = try RequestInvariants.enforce(on: body)
+            Issue.record("expected invalid_json")
+        } catch {
+            #expect(error.errorCode == "invalid_json")
+            #expect(error.message.contains("at byte 11: expected valid UTF-8"), "\(error.message)")
+        }
+    }
+
+    /// Valid edge cases anywhere in a conforming body pass, every byte as sent.
+    @Test func keepsValidEdgeCasesByteForByte() throws {
+        let input = " \t{ \"stream\" : true ,\r\n\"store\":false,\"include\":[ \"reasoning.encrypted_content\" ],"
+            + #" "a":-0,"b":[1e5,1E+5,0.5,-0.0e-0,123456789012345678901234567890],"c":"\u00e9\ud83d\ude00é","#
+            + #""d":[[[]],[{}],{"e":{"f":[null,true,false]}}],"g":{},"h":[] }"# + "\n"
+        let rewritten = try RequestInvariants.enforce(on: Array(input.utf8))
+        #expect(rewritten.body == Array(input.utf8))
+        #expect(rewritten.changedMembers.isEmpty)
+    }
+
     /// The previous_response_id refusal explains that responses are not stored.
     @Test func explainsPreviousResponseID() {
         #expect(RequestInvariantError.previousResponseID.message.contains("store=false"))
