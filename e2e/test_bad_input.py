@@ -44,8 +44,8 @@ UPSTREAM_HEADERS = {"content-type", "accept", "originator", "user-agent", "sessi
 UPSTREAM_PREFIXES = ("x-codex-", "x-openai-")
 
 KNOWN_DEFECTS = (
-    Defect("CONNECT is answered without body, Content-Length or close (the 401/403/405 JSON error is dropped), so "
-           "a client reading the answer waits until the connection times out",
+    Defect("CONNECT is answered without body or Content-Length (the 401/403/405 JSON error is dropped); rotor "
+           "closes the connection after it",
            problems=("answer without length, body or close", "bare 400 without JSON error"), method=b"CONNECT"),
     Defect("an HTTP parse error in the middle of a request (a body cut short, broken chunked framing) is answered "
            "with Hummingbird's bare '400 Bad Request' (Connection: close, Content-Length: 0), not a JSON error; "

@@ -123,6 +123,8 @@ public struct TokenRefresher: Sendable {
                 marked = true
             }
             guard marked else { return try loginStoredMeanwhile(id) }
+            // Recovered tokens the issuer refused are dead too: adopting them later would hide the needs-login.
+            TokenRecovery.discard(for: id, in: directory)
             logger.warning(
                 "account needs a new login", metadata: ["rotor.account": "\(id)", "rotor.reason": "\(reason)"])
             throw TokenRefreshError.needsLogin(reason: reason)
