@@ -139,6 +139,8 @@ class FakeBackend:
         self.refresh_answer_delay = 0.0  # seconds between rotating the tokens and sending the answer
         self.refreshes_in_flight = 0  # refresh requests received and not yet answered
         self.refreshes_dropped = 0  # refreshes whose client left before the endpoint processed them
+        # "break_mid_event" waits for this (when set) after its whole events, before the half event and the drop.
+        self.break_gate: threading.Event | None = None
 
     # Set-up
 
@@ -539,6 +541,8 @@ class _Handler(BaseHTTPRequestHandler):
                    "content": []}
         self._event("response.output_item.added",
                     {"type": "response.output_item.added", "output_index": 0, "item": message})
+        if self.owner.break_gate is not None:
+            self.owner.break_gate.wait(timeout=30)
         payload = {"type": "response.output_text.delta", "item_id": message["id"], "output_index": 0,
                    "content_index": 0, "delta": "Hel"}
         frame = f"event: response.output_text.delta\ndata: {json.dumps(payload)}\n\n".encode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ def test_sdk_stream_broken_mid_event_raises_the_api_error(workspace: Workspace, 
     """The upstream drops the connection in the middle of an event: the SDK gets the complete events, then rotor's
     interruption event on its own, and raises the API error with rotor's message (not a JSON decode error)."""
     backend.add_account("A", default=Answer(kind="break_mid_event"))
+    # The upstream drops the connection only once the client has the whole events: a drop that races them may take
+    # them with it inside the HTTP client, which is not what this test is about.
+    backend.break_gate = threading.Event()
     workspace.import_accounts("A")
     proxy = start_proxy(workspace)
     client = OpenAI(base_url=proxy.url, api_key=proxy.secret, max_retries=0, timeout=60)
@@ -83,6 +87,8 @@ def test_sdk_stream_broken_mid_event_raises_the_api_error(workspace: Workspace, 
     with pytest.raises(openai.APIError) as raised:
         for event in client.responses.create(model="gpt-5.5", input="say hi", stream=True):
             seen.append(event.type)
+            if len(seen) == 2:
+                backend.break_gate.set()
 
     assert type(raised.value) is openai.APIError, f"an API error, not {type(raised.value).__name__}"
     assert raised.value.message.startswith("rotor lost the upstream stream after it started"), raised.value.message
