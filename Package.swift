@@ -153,6 +153,7 @@ let package = Package(
             name: "RotorProxyTests",
             dependencies: [
                 "RotorProxy", "RotorAuth", "RotorStore", "RotorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -18,11 +18,15 @@ struct RotationWorld: Sendable {
     let store: AccountStore
     let ids: [String: AccountID]
 
-    static func with<T: Sendable>(_ names: [String], _ body: (RotationWorld) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        _ names: [String],
+        configuration: AccountStore.Configuration = .default,
+        _ body: (RotationWorld) async throws -> T
+    ) async throws -> T {
         let url = FileManager.default.temporaryDirectory.appending(path: "rotor-rotation-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: url) }
         let directory = StateDirectory(url: url)
-        let store = try AccountStore(directory: directory)
+        let store = try AccountStore(directory: directory, configuration: configuration)
         var ids: [String: AccountID] = [:]
         for name in names {
             let login = AccountLogin(
