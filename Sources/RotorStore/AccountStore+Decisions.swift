@@ -7,21 +7,23 @@ extension AccountStore {
     /// (``Configuration/decisionRetention``): the newest `maximumCount` rows, none older than `maximumAge` before
     /// the newest appended record.
     public func appendDecisions(_ records: [DecisionRecord]) throws {
-        guard let newest = records.map(\.time).max() else { return }
         let retention = configuration.decisionRetention
-        try write { db in
-            for record in records {
-                try DecisionLogRecord(record).insert(db)
-            }
-            try db.execute(
-                sql: "DELETE FROM decision WHERE time < ?",
-                arguments: [newest.addingTimeInterval(-retention.maximumAge.timeInterval).timeIntervalSince1970]
-            )
-            try db.execute(
-                sql: "DELETE FROM decision WHERE id <= (SELECT MAX(id) FROM decision) - ?",
-                arguments: [max(0, retention.maximumCount)]
-            )
+        try write { db in try Self.insertDecisions(records, retention: retention, in: db) }
+    }
+
+    static func insertDecisions(_ records: [DecisionRecord], retention: DecisionRetention, in db: Database) throws {
+        guard let newest = records.map(\.time).max() else { return }
+        for record in records {
+            try DecisionLogRecord(record).insert(db)
         }
+        try db.execute(
+            sql: "DELETE FROM decision WHERE time < ?",
+            arguments: [newest.addingTimeInterval(-retention.maximumAge.timeInterval).timeIntervalSince1970]
+        )
+        try db.execute(
+            sql: "DELETE FROM decision WHERE id <= (SELECT MAX(id) FROM decision) - ?",
+            arguments: [max(0, retention.maximumCount)]
+        )
     }
 
     /// Decision records, newest first: those of one request when `requestID` is given, else all; at most `limit`.
@@ -35,7 +37,7 @@ extension AccountStore {
                 .order(DecisionLogRecord.CodingKeys.time.desc, DecisionLogRecord.CodingKeys.id.desc)
                 .limit(max(0, limit))
                 .fetchAll(db)
-                .map(\.value)
+                .compactMap(\.value)
         }
     }
 }

@@ -25,7 +25,7 @@ enum SelectionBenchmark: Benchmark {
                     var machine = RequestRouting.StateMachine(request: request, startedAt: now)
                     return machine.next(accounts: accounts, now: now)
                 }
-                if case .attempt(let id, _, _, _) = step { sink &+= id.hashValue }
+                if case .attempt(let plan) = step { sink &+= plan.account.hashValue }
                 let choice = selection.measure { AccountSelection().choose(from: accounts, now: now) }
                 sink &+= choice?.account.hashValue ?? 0
                 let oldest = baseline.measure { oldestIndex(accounts) }

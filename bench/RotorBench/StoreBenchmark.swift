@@ -59,7 +59,7 @@ enum StoreBenchmark: Benchmark {
             success.measure { try? store.recordSuccess(for: id, at: now) }
             let record = DecisionRecord(
                 time: now, requestID: "r\(iteration)", attempt: 1, accountID: id, upstreamStatus: 200,
-                outcome: "success", reason: "headroom"
+                outcome: .success, reason: "headroom"
             )
             decision.measure { try? store.appendDecisions([record]) }
         }

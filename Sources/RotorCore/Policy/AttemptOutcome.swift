@@ -10,6 +10,8 @@ public enum AttemptOutcome: Sendable {
     case headerTimeout
     /// A 2xx head arrived but no SSE event followed within the idle timeout.
     case idleTimeoutBeforeFirstEvent(status: Int, headers: HeaderFields)
+    /// A 2xx head whose body ended (or broke) before any SSE event: the stream could not start.
+    case endedBeforeFirstEvent(status: Int, headers: HeaderFields)
     /// A non-2xx answer, read in full (bounded by the shell).
     case errorResponse(status: Int, headers: HeaderFields, body: [UInt8])
     /// A 2xx head whose first SSE event is `response.failed`; `event` is that event's JSON `data`.
@@ -23,7 +25,8 @@ public enum AttemptOutcome: Sendable {
     public var upstreamStatus: Int? {
         switch self {
         case .connectFailed, .headerTimeout, .streamBrokeAfterCommit: nil
-        case .idleTimeoutBeforeFirstEvent(let status, _), .errorResponse(let status, _, _),
+        case .idleTimeoutBeforeFirstEvent(let status, _), .endedBeforeFirstEvent(let status, _),
+            .errorResponse(let status, _, _),
             .failedFirstEvent(let status, _, _), .success(let status, _):
             status
         }

@@ -8,7 +8,7 @@ extension AttemptVerdict {
     /// Classifies one attempt's outcome with the table of docs/routing.md.
     public init(classifying outcome: AttemptOutcome, now: Date) {
         switch outcome {
-        case .connectFailed:
+        case .connectFailed, .endedBeforeFirstEvent:
             self = .failOver(AccountFailure(.network))
         case .headerTimeout:
             self = .failOver(AccountFailure(.timeout))

@@ -18,17 +18,16 @@ public enum AttemptVerdict: Hashable, Sendable {
     /// the cause is the account's.
     case surface(AccountFailure?)
 
-    /// The decision-log classification (`success`, `usage-limit`, `rate-limit`, `overloaded`, `network`,
-    /// `timeout`, `unauthorized`, `needs-login`, `disabled`, `pass-through`, `interrupted`).
-    public var classification: String {
+    /// The decision-log classification.
+    public var classification: DecisionRecord.Outcome {
         switch self {
-        case .success: "success"
-        case .failOver(let failure): failure.classification.rawValue
-        case .refreshThenRetry: "unauthorized"
-        case .needsLogin: "needs-login"
-        case .disable: "disabled"
-        case .passThrough: "pass-through"
-        case .surface: "interrupted"
+        case .success: .success
+        case .failOver(let failure): DecisionRecord.Outcome(failure.classification)
+        case .refreshThenRetry: .unauthorized
+        case .needsLogin: .needsLogin
+        case .disable: .disabled
+        case .passThrough: .passThrough
+        case .surface: .interrupted
         }
     }
 }

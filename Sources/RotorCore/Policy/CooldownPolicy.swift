@@ -70,6 +70,22 @@ public enum CooldownPolicy {
         return Decision(cooldown: merged, source: merged == proposed ? source : .existingLaterCooldown)
     }
 
+    /// One more failure on an account that had `consecutiveFailures` failures and the stored cooldown `existing`:
+    /// the new count and the cooldown that stands. The store applies it in the transaction that reads the count, so
+    /// simultaneous failures all count and the backoff grows with each.
+    public static func recordFailure(
+        _ failure: AccountFailure,
+        after consecutiveFailures: Int,
+        existing: Cooldown?,
+        now: Date,
+        using generator: inout some RandomNumberGenerator
+    ) -> (consecutiveFailures: Int, decision: Decision) {
+        let before = max(0, consecutiveFailures)
+        let decision = decide(for: failure, consecutiveFailures: before, existing: existing, now: now,
+                              using: &generator)
+        return (before + 1, decision)
+    }
+
     /// The deadline the signal (or the backoff) gives, clamped to [now, now + 7 days].
     public static func deadline(
         for failure: AccountFailure,

@@ -19,9 +19,8 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
     public var accountID: AccountID?
     /// The upstream HTTP status, if a response head arrived.
     public var upstreamStatus: Int?
-    /// The classification of the outcome (`success`, `usage-limit`, `rate-limit`, `overloaded`, `network`,
-    /// `timeout`, `unauthorized`, `needs-login`, `disabled`, `pass-through`, `interrupted`, `pool-dry`, …).
-    public var outcome: String
+    /// How the attempt (or the request, for an answer without an attempt) ended.
+    public var outcome: Outcome
     /// Why this account was chosen, or why the request was answered without one.
     public var reason: String
     /// The cooldown set on the account by this attempt, if any.
@@ -43,7 +42,7 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
         conversationKeyHash: String? = nil,
         accountID: AccountID? = nil,
         upstreamStatus: Int? = nil,
-        outcome: String,
+        outcome: Outcome,
         reason: String,
         cooldownUntil: Date? = nil,
         cooldownReason: CooldownReason? = nil,
@@ -68,5 +67,63 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
         self.inputTokens = inputTokens
         self.cachedInputTokens = cachedInputTokens
         self.outputTokens = outputTokens
+    }
+}
+
+extension DecisionRecord {
+    /// The row with the cooldown its attempt set, and where the deadline came from in its reason.
+    public func noting(_ cooldown: CooldownPolicy.Decision) -> DecisionRecord {
+        var record = self
+        record.cooldownUntil = cooldown.cooldown.until
+        record.cooldownReason = cooldown.cooldown.reason
+        record.reason += "; cooldown from \(cooldown.source)"
+        return record
+    }
+
+    /// How an attempt ended, as the decision log spells it.
+    public enum Outcome: String, Hashable, Sendable, Codable, CaseIterable {
+        /// The stream went to the client and completed.
+        case success
+        /// The usage window is used up (a cooldown until its reset).
+        case usageLimit = "usage-limit"
+        /// A short rate limit.
+        case rateLimit = "rate-limit"
+        /// The upstream is overloaded or failed with a 5xx.
+        case overloaded
+        /// The connection failed, or a 2xx body ended before its first event.
+        case network
+        /// No head or no first event in time.
+        case timeout
+        /// The access token was refused (401).
+        case unauthorized
+        /// The login is gone for good.
+        case needsLogin = "needs-login"
+        /// The account cannot serve (deactivated workspace, plan without Codex).
+        case disabled
+        /// The request itself was refused; the upstream's answer went to the client.
+        case passThrough = "pass-through"
+        /// Refused because of another account's reasoning items; retried without them.
+        case reasoningRejected = "reasoning-rejected"
+        /// Refreshing the account's token failed for now.
+        case refreshFailed = "refresh-failed"
+        /// The committed stream broke; the client got an error event.
+        case interrupted
+        /// The client went away.
+        case clientClosed = "client-closed"
+        /// No account could serve; rotor answered itself.
+        case poolDry = "pool-dry"
+        /// The request's bounds (switches, retries, time) were spent.
+        case gaveUp = "gave-up"
+
+        /// The classification of an account failure.
+        public init(_ classification: AccountFailure.Classification) {
+            switch classification {
+            case .usageLimit: self = .usageLimit
+            case .rateLimit: self = .rateLimit
+            case .overloaded: self = .overloaded
+            case .network: self = .network
+            case .timeout: self = .timeout
+            }
+        }
     }
 }

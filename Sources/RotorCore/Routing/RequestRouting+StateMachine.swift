@@ -15,8 +15,14 @@ extension RequestRouting {
             case choosing
             case attempting(Attempt)
             case refreshing(Attempt)
-            case committed(Attempt)
+            case committed(Attempt, Commit)
             case finished
+        }
+
+        /// What a committed attempt writes when its stream ends, in one transaction with its decision row.
+        private struct Commit: Hashable, Sendable {
+            var effects: [Effect]
+            var record: DecisionRecord
         }
 
         private struct Attempt: Hashable, Sendable {
@@ -27,17 +33,14 @@ extension RequestRouting {
             var carriesForeignState: Bool
         }
 
-        /// What this request learned about an account, laid over the pool it reads when no account is left.
-        private enum Learned: Hashable, Sendable {
-            case cooldown(Cooldown, consecutiveFailures: Int)
-            case status(AccountStatus)
-        }
 
+        /// The last failure of this request: named in the next attempt's reason, and the base of the final answer.
         private struct Failure: Hashable, Sendable {
             var label: String
-            var classification: String
+            var classification: DecisionRecord.Outcome
             var isTransient: Bool
-            var relayable: Bool
+            /// The upstream's own answer, kept to be relayed if the request gives up after it.
+            var answer: UpstreamAnswer?
         }
 
         /// The request being routed.
@@ -52,7 +55,7 @@ extension RequestRouting {
         private var accountSwitches = 0
         private var transientRetries = 0
         private var failedAccounts: [AccountID] = []
-        private var learned: [AccountID: Learned] = [:]
+        private var learnedStatus: [AccountID: AccountStatus] = [:]
         private var refreshedAccounts: [AccountID] = []
         private var retry: (account: AccountID, reason: String)?
         private var lastFailure: Failure?
@@ -110,127 +113,196 @@ extension RequestRouting {
                                                                    accounts: accounts, now: now), now: now)
         }
 
-        /// Reports how the attempt on `account` (the one ``next(accounts:now:)`` named) ended.
-        public mutating func attemptFinished(
+        /// Reports that the planned attempt's credentials cannot be had: the login is gone, or refreshing a
+        /// soon-expiring token failed (then the stored token is tried: it may still be valid, and a 401 brings the
+        /// refresh back).
+        public mutating func credentialsUnavailable(
+            _ problem: CredentialsProblem,
+            account: Account,
+            now: Date
+        ) -> CredentialsAction {
+            guard case .attempting(let attempt) = state, attempt.account == account.id else {
+                preconditionFailure("RequestRouting.credentialsUnavailable called while \(state)")
+            }
+            switch problem {
+            case .refreshFailed(_, storedTokenAvailable: true):
+                return .sendWithStoredCredentials
+            case .refreshFailed(let reason, storedTokenAvailable: false), .needsLogin(let reason):
+                var record = record(for: attempt, outcome: .needsLogin, upstreamStatus: nil)
+                record.reason += "; no usable login: \(reason)"
+                return .moveOn(markNeedsLogin(account, reason: reason, record: record))
+            }
+        }
+
+        /// Reports that the planned attempt's upstream answered 2xx with a good first event: the commit point. Its
+        /// bookkeeping (success, usage, conversation binding) and decision row wait for ``streamEnded(_:account:now:)``
+        /// so that nothing is written before the client has its response.
+        public mutating func streamReady(status: Int, headers: HeaderFields, account: Account, now: Date) {
+            guard case .attempting(let attempt) = state, attempt.account == account.id else {
+                preconditionFailure("RequestRouting.streamReady called while \(state)")
+            }
+            let usage = UsageSnapshot(headers: headers, observedAt: now)
+            var effects: [Effect] = [.success(account.id, at: now, sawFailures: account.consecutiveFailures)]
+            if let usage { effects.append(.usage(account.id, usage)) }
+            if let key = request.conversationKey { effects.append(.bindConversation(key: key, account.id)) }
+            let record = record(for: attempt, outcome: .success, upstreamStatus: status)
+            state = .committed(attempt, Commit(effects: effects, record: record))
+        }
+
+        /// Reports how the attempt on `account` (the one ``next(accounts:now:)`` planned) failed before the commit.
+        public mutating func attemptFailed(
             _ outcome: AttemptOutcome,
             account: Account,
-            now: Date,
-            using generator: inout some RandomNumberGenerator
-        ) -> Resolution {
-            let attempt: Attempt
-            switch (state, outcome) {
-            case (.attempting(let current), _), (.committed(let current), .streamBrokeAfterCommit):
-                attempt = current
-            default:
-                preconditionFailure("RequestRouting.attemptFinished called while \(state); only a committed stream "
-                    + "may report streamBrokeAfterCommit, once")
+            now: Date
+        ) -> AttemptAction {
+            guard case .attempting(let attempt) = state, attempt.account == account.id else {
+                preconditionFailure("RequestRouting.attemptFailed called while \(state)")
             }
-            precondition(attempt.account == account.id, "attemptFinished reported for another account")
             let verdict = AttemptVerdict(classifying: outcome, now: now)
-            var record = DecisionRecord(
-                time: attempt.startedAt, requestID: request.requestID, attempt: attempt.number,
-                accountID: account.id, upstreamStatus: outcome.upstreamStatus, outcome: verdict.classification,
-                reason: attempt.reason)
+            var record = record(for: attempt, outcome: verdict.classification, upstreamStatus: outcome.upstreamStatus)
             switch verdict {
-            case .success(let usage):
-                state = .committed(attempt)
-                var effects: [Effect] = [.success(account.id, at: now)]
-                if let usage { effects.append(.usage(account.id, usage)) }
-                if let key = request.conversationKey { effects.append(.bind(conversationKey: key, account.id)) }
-                return Resolution(effects: effects, next: .commit, record: record)
+            case .success, .surface:
+                preconditionFailure("RequestRouting.attemptFailed reported \(verdict); report a good first event with "
+                    + "streamReady, a committed stream's end with streamEnded")
 
             case .failOver(let failure):
-                let (effects, cooldown) = cooldownEffects(failure, account: account, now: now, using: &generator)
-                record.cooldownUntil = cooldown.cooldown.until
-                record.cooldownReason = cooldown.cooldown.reason
-                record.reason += "; cooldown from \(cooldown.source)"
                 fail(account, classification: verdict.classification, transient: failure.isTransient,
-                     relayable: Self.isResponse(outcome))
-                return Resolution(effects: effects, next: .continue, record: record)
+                     answer: UpstreamAnswer(outcome))
+                return .moveOn(Bookkeeping(effects: failureEffects(failure, account: account), record: record))
 
             case .refreshThenRetry:
                 if refreshedAccounts.contains(account.id) {
                     record.reason += "; refused a freshly refreshed token"
-                    fail(account, classification: "unauthorized", transient: false, relayable: true)
-                    return Resolution(effects: [], next: .continue, record: record)
+                    fail(account, classification: .unauthorized, transient: false, answer: UpstreamAnswer(outcome))
+                    return .moveOn(Bookkeeping(effects: [], record: record))
                 }
                 state = .refreshing(attempt)
                 record.reason += "; refreshing the token"
-                return Resolution(effects: [], next: .refresh(account.id), record: record)
+                return .refresh(Bookkeeping(effects: [], record: record))
 
             case .needsLogin(let reason):
-                let effect = Effect.status(account.id, .needsLogin(reason: reason))
-                learned[account.id] = .status(.needsLogin(reason: reason))
-                fail(account, classification: verdict.classification, transient: false, relayable: false)
-                return Resolution(effects: [effect], next: .continue, record: record)
+                return .moveOn(markNeedsLogin(account, reason: reason, record: record))
 
             case .disable(let reason, let usage):
-                let effect = Effect.status(account.id, .disabled(reason: reason))
-                learned[account.id] = .status(.disabled(reason: reason))
-                fail(account, classification: verdict.classification, transient: false, relayable: false)
-                var effects = [effect]
+                learnedStatus[account.id] = .disabled(reason: reason)
+                fail(account, classification: verdict.classification, transient: false, answer: nil)
+                var effects = [Effect.status(account.id, .disabled(reason: reason))]
                 if let usage { effects.append(.usage(account.id, usage)) }
-                return Resolution(effects: effects, next: .continue, record: record)
+                return .moveOn(Bookkeeping(effects: effects, record: record))
 
             case .passThrough(let mentionsReasoning):
                 if mentionsReasoning, attempt.carriesForeignState, !stripReasoning {
                     stripReasoning = true
                     retry = (account.id, "retry without reasoning items after the conversation moved")
                     state = .choosing
-                    record.outcome = "reasoning-rejected"
-                    return Resolution(effects: [], next: .continue, record: record)
+                    record.outcome = .reasoningRejected
+                    return .moveOn(Bookkeeping(effects: [], record: record))
+                }
+                guard let answer = UpstreamAnswer(outcome) else {
+                    preconditionFailure("only an upstream answer is passed through")
                 }
                 state = .finished
-                return Resolution(effects: [], next: .passThrough, record: record)
-
-            case .surface(let failure):
-                state = .finished
-                guard let failure else { return Resolution(effects: [], next: .surface, record: record) }
-                let (effects, cooldown) = cooldownEffects(failure, account: account, now: now, using: &generator)
-                record.cooldownUntil = cooldown.cooldown.until
-                record.cooldownReason = cooldown.cooldown.reason
-                record.reason += "; \(failure.classification.rawValue) after commit, cooldown from \(cooldown.source)"
-                return Resolution(effects: effects, next: .surface, record: record)
+                return .relay(answer, Bookkeeping(effects: [], record: record))
             }
+        }
+
+        /// Reports that the committed response carries an `x-codex-turn-state`: the account that minted it is
+        /// recorded with the rest of the commit, so the follow-up that echoes it finds its account.
+        public mutating func turnStateMinted(key: String) {
+            guard case .committed(let attempt, var commit) = state else {
+                preconditionFailure("RequestRouting.turnStateMinted called while \(state)")
+            }
+            commit.effects.append(.bindTurnState(key: key, attempt.account))
+            state = .committed(attempt, commit)
+        }
+
+        /// Reports how the committed stream ended: the commit's bookkeeping (success, affinity, usage) and its one
+        /// decision row, with a cooldown when the account's limit ended the stream. The shell writes it before it
+        /// flushes the terminal event, or at once when the stream broke or the client left.
+        public mutating func streamEnded(
+            _ end: StreamEnd,
+            account: Account,
+            now: Date
+        ) -> Bookkeeping {
+            guard case .committed(let attempt, let commit) = state, attempt.account == account.id else {
+                preconditionFailure("RequestRouting.streamEnded called while \(state)")
+            }
+            state = .finished
+            var effects = commit.effects
+            var record = commit.record
+            record.bytes = end.bytes
+            record.inputTokens = end.tokens?.inputTokens
+            record.cachedInputTokens = end.tokens?.cachedInputTokens
+            record.outputTokens = end.tokens?.outputTokens
+            if let usage = end.usage { effects.append(.usage(account.id, usage)) }
+            switch end.ending {
+            case .completed:
+                break
+            case .clientClosed:
+                record.outcome = .clientClosed
+            case .broke(let streamBreak):
+                record.outcome = .interrupted
+                record.reason += "; the stream broke after the commit"
+                guard case .surface(let failure?) = AttemptVerdict(classifying: .streamBrokeAfterCommit(streamBreak),
+                                                                    now: now)
+                else { break }
+                // The account's own failure (a limit, a stall) cools it; it served, so no success is recorded.
+                effects.removeAll { if case .success = $0 { true } else { false } }
+                effects += failureEffects(failure, account: account)
+                record.reason += " (\(failure.classification.rawValue))"
+            }
+            return Bookkeeping(effects: effects, record: record)
+        }
+
+        /// Reports that the client went away before the commit (during an attempt, a refresh or a wait): the attempt
+        /// in flight, or the request, gets its one decision row. No account is at fault.
+        public mutating func clientClosed(now: Date) -> DecisionRecord {
+            let record: DecisionRecord
+            switch state {
+            case .attempting(let attempt), .refreshing(let attempt):
+                record = self.record(for: attempt, outcome: .clientClosed, upstreamStatus: nil)
+            case .choosing:
+                record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, outcome: .clientClosed,
+                                        reason: "the client left before an account could serve")
+            case .committed(let attempt, _):
+                preconditionFailure("RequestRouting.clientClosed after the commit of attempt \(attempt.number); "
+                    + "report it with streamEnded")
+            case .finished:
+                preconditionFailure("RequestRouting.clientClosed after the request finished")
+            }
+            state = .finished
+            return record
         }
 
         /// Reports how the refresh asked for by ``NextAction/refresh(_:)`` ended.
         public mutating func refreshFinished(
             _ result: RefreshResult,
             account: Account,
-            now: Date,
-            using generator: inout some RandomNumberGenerator
-        ) -> Resolution {
+            now: Date
+        ) -> RefreshAction {
             guard case .refreshing(let attempt) = state, attempt.account == account.id else {
                 preconditionFailure("RequestRouting.refreshFinished called while \(state)")
             }
             state = .choosing
-            var record = DecisionRecord(
-                time: now, requestID: request.requestID, attempt: attempt.number, accountID: account.id,
-                outcome: "needs-login", reason: "token refresh failed")
             switch result {
             case .refreshed:
                 refreshedAccounts.append(account.id)
                 retry = (account.id, "retry after token refresh")
-                return Resolution(effects: [], next: .continue, record: nil)
+                return .retry
             case .needsLogin(let reason):
-                let effect = Effect.status(account.id, .needsLogin(reason: reason))
-                learned[account.id] = .status(.needsLogin(reason: reason))
+                var record = DecisionRecord(time: now, requestID: request.requestID, attempt: attempt.number,
+                                            accountID: account.id, outcome: .needsLogin, reason: "")
                 record.reason = "token refresh refused: \(reason)"
-                fail(account, classification: "needs-login", transient: false, relayable: false)
-                return Resolution(effects: [effect], next: .continue, record: record)
+                return .moveOn(markNeedsLogin(account, reason: reason, record: record))
             case .failed(let reason):
                 // The token endpoint is down, slow or garbled: cool the account like a connection failure, so the
                 // next requests do not each stall on the same refresh before moving on. Its login is kept.
-                let (effects, decision) = cooldownEffects(
-                    AccountFailure(.network), account: account, now: now, using: &generator)
-                record.outcome = "refresh-failed"
-                record.reason = "token refresh failed: \(reason)"
-                record.cooldownUntil = decision.cooldown.until
-                record.cooldownReason = decision.cooldown.reason
-                record.reason += "; cooldown from \(decision.source)"
-                fail(account, classification: "refresh-failed", transient: true, relayable: false)
-                return Resolution(effects: effects, next: .continue, record: record)
+                let record = DecisionRecord(time: now, requestID: request.requestID, attempt: attempt.number,
+                                            accountID: account.id, outcome: .refreshFailed,
+                                            reason: "token refresh failed: \(reason)")
+                fail(account, classification: .refreshFailed, transient: true, answer: nil)
+                return .moveOn(Bookkeeping(effects: failureEffects(AccountFailure(.network), account: account),
+                                           record: record))
             }
         }
 
@@ -263,8 +335,9 @@ extension RequestRouting {
             lastAccount = account
             state = .attempting(Attempt(account: account, number: attempts, reason: reason, startedAt: now,
                                         carriesForeignState: carriesForeignState(on: account)))
-            return .attempt(account, reason: reason, dropTurnState: dropsTurnState(on: account),
-                            stripReasoning: stripReasoning)
+            return .attempt(AttemptPlan(account: account, number: attempts, reason: reason,
+                                        turnState: dropsTurnState(on: account) ? .drop : .forward,
+                                        reasoning: stripReasoning ? .strip : .keep))
         }
 
         private func reason(
@@ -325,32 +398,44 @@ extension RequestRouting {
 
         // MARK: - Failing
 
-        private mutating func cooldownEffects(
-            _ failure: AccountFailure,
-            account: Account,
-            now: Date,
-            using generator: inout some RandomNumberGenerator
-        ) -> ([Effect], CooldownPolicy.Decision) {
-            let decision = CooldownPolicy.decide(
-                for: failure, consecutiveFailures: account.consecutiveFailures, existing: account.cooldown, now: now,
-                using: &generator)
-            let failures = max(0, account.consecutiveFailures) + 1
-            learned[account.id] = .cooldown(decision.cooldown, consecutiveFailures: failures)
-            var effects = [Effect.cooldown(account.id, decision.cooldown, consecutiveFailures: failures)]
-            if let usage = failure.signal.usage { effects.append(.usage(account.id, usage)) }
-            return (effects, decision)
+        /// The attempt's decision row before the shell adds timings.
+        private func record(
+            for attempt: Attempt,
+            outcome: DecisionRecord.Outcome,
+            upstreamStatus: Int?
+        ) -> DecisionRecord {
+            DecisionRecord(time: attempt.startedAt, requestID: request.requestID, attempt: attempt.number,
+                           accountID: attempt.account, upstreamStatus: upstreamStatus, outcome: outcome,
+                           reason: attempt.reason)
         }
 
-        private mutating func fail(_ account: Account, classification: String, transient: Bool, relayable: Bool) {
+        /// The effects of an account failure: one more failure and a cooldown, which the store decides with
+        /// ``CooldownPolicy`` from the count it holds (``DecisionRecord/noting(_:)`` adds it to the row); and the
+        /// usage the failure reported. The next ``next(accounts:now:)`` reads the cooldown back with the pool.
+        private func failureEffects(_ failure: AccountFailure, account: Account) -> [Effect] {
+            var effects = [Effect.failure(account.id, failure)]
+            if let usage = failure.signal.usage { effects.append(.usage(account.id, usage)) }
+            return effects
+        }
+
+        private mutating func markNeedsLogin(_ account: Account, reason: String, record: DecisionRecord)
+            -> Bookkeeping
+        {
+            learnedStatus[account.id] = .needsLogin(reason: reason)
+            fail(account, classification: .needsLogin, transient: false, answer: nil)
+            return Bookkeeping(effects: [.status(account.id, .needsLogin(reason: reason))], record: record)
+        }
+
+        private mutating func fail(
+            _ account: Account,
+            classification: DecisionRecord.Outcome,
+            transient: Bool,
+            answer: UpstreamAnswer?
+        ) {
             failedAccounts.append(account.id)
             lastFailure = Failure(label: account.label, classification: classification, isTransient: transient,
-                                  relayable: relayable)
+                                  answer: answer)
             state = .choosing
-        }
-
-        private static func isResponse(_ outcome: AttemptOutcome) -> Bool {
-            if case .errorResponse = outcome { return true }
-            return false
         }
 
         // MARK: - Ending without an upstream answer
@@ -384,43 +469,38 @@ extension RequestRouting {
                 ? "no accounts" : pool.map { "\($0.label) \(Self.words(for: $0.state(at: now)))" }
                     .joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,
-                                        outcome: "pool-dry", reason: "no usable account: \(summary)")
-            return .answer(answer, record: record)
+                                        outcome: .poolDry, reason: "no usable account: \(summary)")
+            return .answer(.respond(answer), record: record)
         }
 
+        /// The account with the status this request gave it, in case the store has not shown it yet.
         private func applyingLearned(_ account: Account) -> Account {
             var account = account
-            switch learned[account.id] {
-            case .cooldown(let cooldown, let failures)?:
-                if account.cooldown.map({ $0.until < cooldown.until }) ?? true { account.cooldown = cooldown }
-                account.consecutiveFailures = failures
-            case .status(let status)?:
-                account.status = status
-            case nil:
-                break
-            }
+            if let status = learnedStatus[account.id] { account.status = status }
             return account
         }
 
         private mutating func giveUp(_ why: String, now: Date) -> Step {
             state = .finished
             let record = DecisionRecord(
-                time: now, requestID: request.requestID, attempt: 0, outcome: "gave-up",
-                reason: why + (lastFailure.map { "; last failure: \($0.label) \($0.classification)" } ?? ""))
-            return .giveUp(finalAnswer, record: record)
+                time: now, requestID: request.requestID, attempt: 0, outcome: .gaveUp,
+                reason: why + (lastFailure.map { "; last failure: \($0.label) \($0.classification.rawValue)" } ?? ""))
+            return .answer(finalAnswer, record: record)
         }
 
         private var finalAnswer: FinalAnswer {
             guard let lastFailure else { return .respond(.attemptsSpent) }
             // A 5xx or 401 body from the upstream says more than rotor can; a relayed 429 would not carry the pool's
             // Retry-After, so limits get rotor's own retryable answer.
-            if lastFailure.relayable, ["overloaded", "unauthorized"].contains(lastFailure.classification) {
-                return .relayLastResponse
-            }
             switch lastFailure.classification {
-            case "network", "refresh-failed", "overloaded": return .respond(.upstreamUnreachable)
-            case "timeout": return .respond(.upstreamTimeout)
-            default: return .respond(.attemptsSpent)
+            case .overloaded, .unauthorized:
+                if let answer = lastFailure.answer, !answer.isFailedEvent { return .relay(answer) }
+                return .respond(lastFailure.classification == .overloaded ? .upstreamUnreachable : .attemptsSpent)
+            case .network, .refreshFailed: return .respond(.upstreamUnreachable)
+            case .timeout: return .respond(.upstreamTimeout)
+            case .success, .usageLimit, .rateLimit, .needsLogin, .disabled, .passThrough, .reasoningRejected,
+                .interrupted, .clientClosed, .poolDry, .gaveUp:
+                return .respond(.attemptsSpent)
             }
         }
 

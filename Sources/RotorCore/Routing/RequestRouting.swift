@@ -80,23 +80,123 @@ public enum RequestRouting {
 
     /// What the shell does next for the request.
     public enum Step: Hashable, Sendable {
-        /// Send the request upstream on this account, then report with `attemptFinished`. `dropTurnState`: remove
-        /// `x-codex-turn-state`; `stripReasoning`: remove every `input` item of type `reasoning`.
-        case attempt(AccountID, reason: String, dropTurnState: Bool, stripReasoning: Bool)
+        /// Send the request upstream as the plan says, then report `streamReady` (relay the held stream, then report
+        /// `streamEnded`) or `attemptFailed`; or, when the account's credentials cannot be had,
+        /// `credentialsUnavailable`.
+        case attempt(AttemptPlan)
         /// Wait until this instant (while the client is connected), then call `next` again.
         case wait(until: Date, reason: String)
-        /// No account is usable: answer the client with this, and log the record.
-        case answer(ProxyAnswer, record: DecisionRecord)
-        /// The bounds are spent: answer as ``FinalAnswer`` says, and log the record.
-        case giveUp(FinalAnswer, record: DecisionRecord)
+        /// The request is over without an attempt to make: answer the client as ``FinalAnswer`` says, and write the
+        /// record.
+        case answer(FinalAnswer, record: DecisionRecord)
     }
 
-    /// The answer when the loop gives up.
+    /// One attempt: the account, why it was chosen, and how the request is rewritten for it.
+    public struct AttemptPlan: Hashable, Sendable {
+        /// The account to send on.
+        public var account: AccountID
+        /// 1-based attempt number within the request.
+        public var number: Int
+        /// Why this account, for the decision log.
+        public var reason: String
+        /// What happens to the client's `x-codex-turn-state`.
+        public var turnState: TurnStateHandling
+        /// What happens to the `reasoning` items of the request's `input`.
+        public var reasoning: ReasoningHandling
+
+        /// Creates a plan.
+        public init(account: AccountID, number: Int, reason: String, turnState: TurnStateHandling,
+                    reasoning: ReasoningHandling) {
+            self.account = account
+            self.number = number
+            self.reason = reason
+            self.turnState = turnState
+            self.reasoning = reasoning
+        }
+    }
+
+    /// What an attempt does with the client's `x-codex-turn-state`.
+    public enum TurnStateHandling: Hashable, Sendable {
+        /// Send it (or there is none).
+        case forward
+        /// Remove it: another account minted it, and the upstream would refuse it.
+        case drop
+    }
+
+    /// What an attempt does with the `reasoning` items of the request's `input`.
+    public enum ReasoningHandling: Hashable, Sendable {
+        /// Send them unchanged.
+        case keep
+        /// Remove every `input` item of type `reasoning`: another account's encrypted reasoning was refused.
+        case strip
+    }
+
+    /// The answer when the request ends without a stream.
     public enum FinalAnswer: Hashable, Sendable {
-        /// Send the last upstream error response (status, headers, body) to the client unchanged.
-        case relayLastResponse
-        /// Answer with this.
+        /// Send this upstream answer (the last one, or the one that ends the request) to the client unchanged.
+        case relay(UpstreamAnswer)
+        /// Answer with one of rotor's own answers.
         case respond(ProxyAnswer)
+    }
+
+    /// An upstream answer kept to be relayed: a non-2xx response, or a 2xx whose first event was a failure.
+    public struct UpstreamAnswer: Hashable, Sendable {
+        /// The upstream status.
+        public var status: Int
+        /// The upstream response headers (lower-case names, in order).
+        public var headers: [HeaderField]
+        /// The body of a non-2xx response, or the failed first event's JSON `data`.
+        public var body: [UInt8]
+        /// Whether `body` is a failed first SSE event's data rather than a whole response body.
+        public var isFailedEvent: Bool
+
+        /// Creates an answer.
+        public init(status: Int, headers: [HeaderField], body: [UInt8], isFailedEvent: Bool) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.isFailedEvent = isFailedEvent
+        }
+
+        /// The answer `outcome` carries; `nil` for an outcome without one (no head, a timeout, a commit).
+        init?(_ outcome: AttemptOutcome) {
+            switch outcome {
+            case .errorResponse(let status, let headers, let body):
+                self.init(status: status, headers: headers.map(HeaderField.init), body: body, isFailedEvent: false)
+            case .failedFirstEvent(let status, let headers, let event):
+                self.init(status: status, headers: headers.map(HeaderField.init), body: event, isFailedEvent: true)
+            case .connectFailed, .headerTimeout, .idleTimeoutBeforeFirstEvent, .endedBeforeFirstEvent, .success,
+                .streamBrokeAfterCommit:
+                return nil
+            }
+        }
+    }
+
+    /// One response header of an ``UpstreamAnswer``.
+    public struct HeaderField: Hashable, Sendable {
+        /// The lower-case name.
+        public var name: String
+        /// The value.
+        public var value: String
+
+        /// Creates a field.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+
+        init(_ field: (name: String, value: String)) {
+            self.init(name: field.name, value: field.value)
+        }
+    }
+
+    /// Why an account's credentials could not be had before an attempt.
+    public enum CredentialsProblem: Hashable, Sendable {
+        /// The login is gone for good (the refresh token was refused, or no tokens are stored).
+        case needsLogin(reason: String)
+        /// Refreshing a soon-expiring access token failed for now; `storedTokenAvailable`: an access token is stored
+        /// (it may still be valid).
+        case refreshFailed(reason: String, storedTokenAvailable: Bool)
     }
 
     /// How a token refresh requested by ``NextAction/refresh(_:)`` ended.
@@ -109,49 +209,93 @@ public enum RequestRouting {
         case failed(reason: String)
     }
 
-    /// A change the shell applies to the store.
+    /// How a committed stream ended, as the relay saw it.
+    public struct StreamEnd: Hashable, Sendable {
+        /// How it ended.
+        public enum Ending: Hashable, Sendable {
+            /// A terminal event (`response.completed`, `response.incomplete`, …) that is not a failure arrived.
+            case completed
+            /// The stream broke: a failed event, a lost connection, upstream silence.
+            case broke(StreamBreak)
+            /// The client went away.
+            case clientClosed
+        }
+
+        /// How it ended.
+        public var ending: Ending
+        /// Response bytes relayed to the client.
+        public var bytes: Int
+        /// The last usage windows the stream reported (`codex.rate_limits`), if any.
+        public var usage: UsageSnapshot?
+        /// The token counts of `response.completed`, if it arrived.
+        public var tokens: TokenCounts?
+
+        /// Creates a stream end.
+        public init(ending: Ending, bytes: Int, usage: UsageSnapshot? = nil, tokens: TokenCounts? = nil) {
+            self.ending = ending
+            self.bytes = bytes
+            self.usage = usage
+            self.tokens = tokens
+        }
+    }
+
+    /// A change the shell applies to the store. Failure counts change in the store (`+ 1` in SQL), never as an
+    /// absolute value read earlier, so that simultaneous failures all count.
     public enum Effect: Hashable, Sendable {
-        /// `recordCooldown(_:consecutiveFailures:for:now:)`.
-        case cooldown(AccountID, Cooldown, consecutiveFailures: Int)
+        /// Count one more consecutive failure and cool the account down by ``CooldownPolicy`` with the count the
+        /// store holds in the same transaction.
+        case failure(AccountID, AccountFailure)
         /// `setStatus(_:for:)`.
         case status(AccountID, AccountStatus)
-        /// `recordSuccess(for:at:)`: failures back to 0, last used now.
-        case success(AccountID, at: Date)
+        /// Last used now; consecutive failures back to 0 if the store still holds `sawFailures`, the count this
+        /// request read (a failure another request recorded meanwhile stands).
+        case success(AccountID, at: Date, sawFailures: Int)
         /// `recordUsage(_:for:)`.
         case usage(AccountID, UsageSnapshot)
-        /// `bindConversation(_:to:now:ttl:)`.
-        case bind(conversationKey: String, AccountID)
+        /// Bind the conversation key to the account.
+        case bindConversation(key: String, AccountID)
+        /// Bind the turn-state key (a hash of the value) to the account that minted it.
+        case bindTurnState(key: String, AccountID)
     }
 
-    /// What the shell does after an attempt or a refresh.
-    public enum NextAction: Hashable, Sendable {
-        /// Relay the held response (head, first event, rest of the stream) to the client.
-        case commit
-        /// Call `next` again.
-        case `continue`
-        /// Refresh this account's token (single-flight), then call `refreshFinished`.
-        case refresh(AccountID)
-        /// Send the upstream answer to the client unchanged.
-        case passThrough
-        /// The stream was committed and broke: end the client's stream with an SSE error event.
-        case surface
-    }
-
-    /// The outcome of an attempt or a refresh: store effects, the next action, and the decision-log record.
-    public struct Resolution: Hashable, Sendable {
+    /// What the shell writes for an event, in one transaction: the store effects, then the attempt's (or the
+    /// request's) one decision-log row, to which the shell adds timings.
+    public struct Bookkeeping: Hashable, Sendable {
         /// Changes to apply to the store, in order.
         public var effects: [Effect]
-        /// What to do next.
-        public var next: NextAction
-        /// The decision-log record (the shell adds the conversation key hash, timings, bytes and token usage);
-        /// `nil` when nothing happened worth a line (a successful refresh; the retry logs its own).
-        public var record: DecisionRecord?
+        /// The decision-log row.
+        public var record: DecisionRecord
 
-        /// Creates a resolution.
-        public init(effects: [Effect], next: NextAction, record: DecisionRecord?) {
+        /// Creates bookkeeping.
+        public init(effects: [Effect], record: DecisionRecord) {
             self.effects = effects
-            self.next = next
             self.record = record
         }
+    }
+
+    /// What the shell does after an attempt failed before the commit.
+    public enum AttemptAction: Hashable, Sendable {
+        /// Write the bookkeeping, then call `next` again.
+        case moveOn(Bookkeeping)
+        /// Write the bookkeeping, refresh this account's token (single-flight), then call `refreshFinished`.
+        case refresh(Bookkeeping)
+        /// Write the bookkeeping and send the upstream's answer to the client unchanged: the request is over.
+        case relay(UpstreamAnswer, Bookkeeping)
+    }
+
+    /// What the shell does when an account's credentials could not be had before an attempt.
+    public enum CredentialsAction: Hashable, Sendable {
+        /// Send the planned attempt with the stored access token.
+        case sendWithStoredCredentials
+        /// Write the bookkeeping (the account needs a login), then call `next` again.
+        case moveOn(Bookkeeping)
+    }
+
+    /// What the shell does after a token refresh.
+    public enum RefreshAction: Hashable, Sendable {
+        /// Call `next`, which retries the same account once.
+        case retry
+        /// Write the bookkeeping, then call `next` again.
+        case moveOn(Bookkeeping)
     }
 }

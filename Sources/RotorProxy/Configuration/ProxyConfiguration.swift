@@ -28,6 +28,8 @@ public struct ProxyConfiguration: Sendable {
     public var issuer: OAuthIssuer
     /// How long, and how many, client connections are held.
     public var inbound: InboundLimits
+    /// Where the proxy reads the time and sleeps (tests inject one test clock).
+    public var time: TimeSource = .system
 
     /// The default upstream: the ChatGPT Codex backend.
     public static let defaultUpstreamURL = URL(string: "https://chatgpt.com/backend-api/codex")!

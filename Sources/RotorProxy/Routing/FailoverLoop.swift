@@ -1,238 +1,294 @@
 import Foundation
 import HTTPTypes
+import HummingbirdCore
 import Logging
 import NIOCore
 import RotorAuth
 import RotorCore
 
-/// The imperative shell around ``RequestRouting/StateMachine``: it executes each step the machine returns (read the
-/// accounts, refresh a token, send an attempt, wait for a reset), records every effect and decision in the shared
-/// store, and hands the responder either a stream to relay or an answer to write. It decides nothing itself.
+/// The imperative shell around ``RequestRouting/StateMachine`` for one request, from the first attempt to the
+/// client's last byte. It performs each step the machine returns (read the accounts, get credentials, send an
+/// attempt, wait for a reset, relay the stream, answer), feeds back each event with one reading of the time, and
+/// writes each event's bookkeeping in one store transaction. It decides nothing itself.
+///
+/// Nothing is written before the response head on the success path: the committed attempt's bookkeeping is one
+/// transaction, stored right before the client gets the stream's end (Codex sends its turn-state follow-up as soon as
+/// it has `response.completed`, and that follow-up must find its binding). Before the commit a store failure fails
+/// the request (a clean `rotor_internal`); after it, a failed write is retried in the background and never changes
+/// what the client receives.
 struct FailoverLoop {
-    /// How the request ended before anything reached the client.
-    enum Result {
-        /// The commit point: relay this stream; then report how it ended with ``committedStreamEnded(_:)``.
-        case committed(UpstreamStream, account: Account)
-        /// Relay the upstream's own failure (a request error, or the last failure when the bounds were spent).
-        case upstreamFailure(UpstreamFailureAnswer, account: Account)
-        /// Write rotor's own answer (pool dry, bounds spent).
-        case answer(ProxyAnswer)
-    }
-
     let source: any AccountSource
     let attempt: UpstreamAttempt
+    let time: TimeSource
     let logger: Logger
     private var machine: RequestRouting.StateMachine
     private let conversationHash: String?
-    private var committedAccount: Account?
-    private var committedRecord: DecisionRecord?
-    private var lastFailure: (failure: AttemptFailure, account: Account)?
 
     /// The number of upstream attempts so far.
     var attempts: Int { machine.attemptCount }
 
-    /// A loop for one request.
+    /// A loop for one request that arrived at `startedAt`.
     init(request: RequestRouting.Request, limits: RequestRouting.Limits, source: any AccountSource,
-         attempt: UpstreamAttempt, logger: Logger, now: Date) {
+         attempt: UpstreamAttempt, time: TimeSource, logger: Logger, startedAt: Date) {
         self.source = source
         self.attempt = attempt
+        self.time = time
         self.logger = logger
-        self.machine = RequestRouting.StateMachine(request: request, limits: limits, startedAt: now)
+        self.machine = RequestRouting.StateMachine(request: request, limits: limits, startedAt: startedAt)
         self.conversationHash = request.conversationKey.map(ConversationAffinity.logHash)
     }
 
-    /// Runs attempts until one commits or the request is answered otherwise.
+    /// How the request settled before anything reached the client.
+    private enum Settled {
+        /// The commit point: relay this stream.
+        case committed(UpstreamStream, account: Account)
+        /// The request is over: answer this way (`account`: the one whose answer is relayed, if any).
+        case answer(RequestRouting.FinalAnswer, account: Account?)
+    }
+
+    /// Serves the request: attempts until one commits, then relays its stream; or writes the final answer.
     ///
-    /// - Throws: `CancellationError` when the client went away; store errors; a request body that no longer parses
-    ///   when its reasoning items are stripped (it parsed before, so only a bug in rotor gets there).
-    mutating func run(body: [UInt8], clientHeaders: HTTPFields) async throws -> Result {
-        var generator = SystemRandomNumberGenerator()
-        // Each turn of the loop is one step of the machine, which bounds attempts, switches and time itself; this
-        // bound only guards against a machine bug turning into a busy loop.
+    /// A store failure before anything reached the client is answered `rotor_internal`.
+    ///
+    /// - Throws: `CancellationError` or a write error when the client went away (its decision row is written
+    ///   first).
+    mutating func serve(
+        body: [UInt8],
+        clientHeaders: HTTPFields,
+        wantsStream: Bool,
+        writer: consuming ResponseWriter,
+        headers: HTTPFields
+    ) async throws {
+        let settled: Settled
+        do {
+            settled = try await route(body: body, clientHeaders: clientHeaders)
+        } catch let error as CancellationError {
+            let record = machine.clientClosed(now: time.now())
+            persistAfterCommit(RequestRouting.Bookkeeping(effects: [], record: record), firstByte: nil)
+            throw error
+        } catch {
+            logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
+            settled = .answer(.respond(.internalFailure), account: nil)
+        }
+        var fields = headers
+        fields[ProxyResponder.attemptsHeader] = String(attempts)
+        switch settled {
+        case .committed(let stream, let account):
+            fields[ProxyResponder.accountHeader] = account.id.shortID
+            fields.append(contentsOf: UpstreamHeaders.response(from: stream.headers))
+            try await relay(stream, account: account, wantsStream: wantsStream, writer: writer, headers: fields)
+        case .answer(let final, let account):
+            if let account { fields[ProxyResponder.accountHeader] = account.id.shortID }
+            switch final {
+            case .relay(let answer):
+                try await UpstreamFailureAnswer(answer).write(
+                    wantsStream: wantsStream, to: writer, headers: fields, logger: logger)
+            case .respond(let answer):
+                try await writer.writeAnswer(answer, headers: fields)
+            }
+        }
+    }
+
+    // MARK: - Before the commit
+
+    /// Runs the machine's steps until an attempt commits or the request is answered otherwise.
+    private mutating func route(body: [UInt8], clientHeaders: HTTPFields) async throws -> Settled {
+        // Each turn is one step of the machine, which bounds attempts, switches and time itself; this bound only
+        // guards against a machine bug turning into a busy loop.
         for _ in 0..<64 {
             try Task.checkCancellation()
             let accounts = try source.accounts()
-            switch machine.next(accounts: accounts, now: Date()) {
-            case .attempt(let id, let reason, let dropTurnState, let stripReasoning):
-                guard let account = accounts.first(where: { $0.id == id }) else { continue }
-                logger.debug("attempt", metadata: ["rotor.account": "\(id.shortID)", "rotor.reason": "\(reason)"])
-                let payload = stripReasoning ? try RequestInvariants.removingReasoningItems(from: body) : body
-                var headers = clientHeaders
-                if dropTurnState {
-                    headers[ConversationAffinity.turnStateHeader] = nil
-                    logger.info("turn state dropped", metadata: ["rotor.account": "\(id.shortID)"])
+            let now = time.now()
+            switch machine.next(accounts: accounts, now: now) {
+            case .attempt(let plan):
+                guard let account = accounts.first(where: { $0.id == plan.account }) else {
+                    throw RoutingFault.planOutsideThePool
                 }
-                if let result = try await perform(on: account, body: payload, headers: headers, using: &generator) {
-                    return result
+                if let settled = try await perform(plan, on: account, body: body, clientHeaders: clientHeaders) {
+                    return settled
                 }
             case .wait(let until, let reason):
                 logger.info("waiting for an account to return", metadata: ["rotor.reason": "\(reason)"])
-                let delay = max(0, until.timeIntervalSinceNow) + 0.05
-                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-            case .answer(let answer, let record):
-                try writeRecord(record)
-                logger.warning("no usable account", metadata: ["rotor.reason": "\(record.reason)"])
-                return .answer(answer)
-            case .giveUp(let final, let record):
-                try writeRecord(record)
-                logger.warning("request gave up", metadata: ["rotor.reason": "\(record.reason)"])
-                switch final {
-                case .respond(let answer):
-                    return .answer(answer)
-                case .relayLastResponse:
-                    guard let lastFailure, let answer = UpstreamFailureAnswer(lastFailure.failure) else {
-                        return .answer(.internalFailure)
-                    }
-                    return .upstreamFailure(answer, account: lastFailure.account)
-                }
+                let delay = max(0, until.timeIntervalSince(now)) + 0.05
+                try await time.clock.sleep(for: .milliseconds(Int((delay * 1000).rounded(.up))))
+            case .answer(let final, let record):
+                try write(RequestRouting.Bookkeeping(effects: [], record: record), firstByte: nil, now: now)
+                logger.warning("request answered without a stream", metadata: [
+                    "rotor.outcome": "\(record.outcome.rawValue)", "rotor.reason": "\(record.reason)",
+                ])
+                return .answer(final, account: nil)
             }
         }
-        logger.error("routing did not settle")
-        return .answer(.internalFailure)
+        throw RoutingFault.didNotSettle
     }
 
-    /// Records how a committed stream ended: bytes and token usage, and a failure after commit if it broke.
-    mutating func committedStreamEnded(_ outcome: RelayOutcome) {
-        guard let account = committedAccount, var record = committedRecord else { return }
-        let now = Date()
-        var effects: [RequestRouting.Effect] = []
-        if let event = outcome.rateLimitsEvent, let usage = UsageSnapshot(rateLimitsEvent: event.data, observedAt: now) {
-            effects.append(.usage(account.id, usage))
-        }
-        record.bytes = outcome.bytes
-        if let usage = outcome.completedEvent.flatMap(TokenUsage.init(completedEvent:)) {
-            record.inputTokens = usage.inputTokens
-            record.cachedInputTokens = usage.cachedInputTokens
-            record.outputTokens = usage.outputTokens
-        }
-        var records = [record]
-        if let broke = outcome.streamBreak {
-            var generator = SystemRandomNumberGenerator()
-            let resolution = machine.attemptFinished(.streamBrokeAfterCommit(broke), account: account, now: now,
-                                                     using: &generator)
-            effects += resolution.effects
-            if var after = resolution.record {
-                after.conversationKeyHash = conversationHash
-                records.append(after)
-            }
-        }
-        do {
-            try source.apply(effects, now: now)
-            try source.recordDecisions(records)
-        } catch {
-            logger.error("cannot record the request's end", metadata: ["rotor.error": "\(error)"])
-        }
-    }
-
-    // MARK: - One attempt
-
-    /// Sends one attempt and feeds its outcome to the machine; returns a result when the request is settled.
+    /// Sends one planned attempt and feeds its outcome to the machine; returns how the request settled, if it did.
     private mutating func perform(
+        _ plan: RequestRouting.AttemptPlan,
         on account: Account,
         body: [UInt8],
-        headers: HTTPFields,
-        using generator: inout SystemRandomNumberGenerator
-    ) async throws -> Result? {
+        clientHeaders: HTTPFields
+    ) async throws -> Settled? {
+        logger.debug("attempt", metadata: ["rotor.account": "\(account.id.shortID)", "rotor.reason": "\(plan.reason)"])
         let credentials: AccountCredentials
-        switch try await credentialsBeforeAttempt(account) {
+        switch try await prepareCredentials(account) {
         case .ready(let ready):
             credentials = ready
-        case .unusable(let outcome):
-            return try await settle(outcome, failure: nil, account: account, credentials: nil, using: &generator)
+        case .unavailable(let problem, let stored):
+            switch machine.credentialsUnavailable(problem, account: account, now: time.now()) {
+            case .sendWithStoredCredentials:
+                guard let stored else { throw RoutingFault.storedCredentialsVanished }
+                logger.warning("token refresh failed; using the stored token", metadata: [
+                    "rotor.account": "\(account.id.shortID)"])
+                credentials = stored
+            case .moveOn(let bookkeeping):
+                try write(bookkeeping, firstByte: nil, now: time.now())
+                return nil
+            }
         }
-        let result = await attempt.perform(account: account, credentials: credentials, body: ByteBuffer(bytes: body),
+        var headers = clientHeaders
+        if plan.turnState == .drop {
+            headers[ConversationAffinity.turnStateHeader] = nil
+            logger.info("turn state dropped", metadata: ["rotor.account": "\(account.id.shortID)"])
+        }
+        let payload = plan.reasoning == .strip ? try RequestInvariants.removingReasoningItems(from: body) : body
+        let result = await attempt.perform(account: account, credentials: credentials, body: ByteBuffer(bytes: payload),
                                            clientHeaders: headers, logger: logger)
+        let now = time.now()
         switch result {
         case .ready(let stream):
-            let outcome = AttemptOutcome.success(status: stream.status, headers: stream.headers.headerFields)
-            let resolution = machine.attemptFinished(outcome, account: account, now: Date(), using: &generator)
-            try source.apply(resolution.effects, now: Date())
+            machine.streamReady(status: stream.status, headers: stream.headers.headerFields, account: account, now: now)
             if let turnState = stream.headers[ConversationAffinity.turnStateHeader] {
-                try source.bindConversation(ConversationAffinity.turnStateKey(turnState), to: account.id, now: Date(),
-                                            ttl: ConversationAffinity.turnStateTimeToLive)
+                machine.turnStateMinted(key: ConversationAffinity.turnStateKey(turnState))
             }
-            committedAccount = account
-            committedRecord = resolution.record.map { enriched($0, firstByte: stream.timeToFirstEvent) }
             return .committed(stream, account: account)
         case .failed(let failure):
             guard let outcome = failure.outcome else { throw CancellationError() }
-            return try await settle(outcome, failure: failure, account: account, credentials: credentials,
-                                    using: &generator)
+            let action = machine.attemptFailed(outcome, account: account, now: now)
+            logger.info("attempt failed", metadata: [
+                "rotor.account": "\(account.id.shortID)",
+                "rotor.upstream-status": "\(outcome.upstreamStatus.map(String.init) ?? "none")",
+            ])
+            switch action {
+            case .moveOn(let bookkeeping):
+                try write(bookkeeping, firstByte: failure.elapsed, now: now)
+                return nil
+            case .relay(let answer, let bookkeeping):
+                try write(bookkeeping, firstByte: failure.elapsed, now: now)
+                return .answer(.relay(answer), account: account)
+            case .refresh(let bookkeeping):
+                try write(bookkeeping, firstByte: failure.elapsed, now: now)
+                try await refresh(account, rejectedAccessToken: credentials.accessToken)
+                return nil
+            }
         }
     }
 
-    /// Feeds a failed attempt to the machine and carries out what it asks: another attempt, a refresh, or a
-    /// pass-through of the upstream's answer.
-    private mutating func settle(
-        _ outcome: AttemptOutcome,
-        failure: AttemptFailure?,
-        account: Account,
-        credentials: AccountCredentials?,
-        using generator: inout SystemRandomNumberGenerator
-    ) async throws -> Result? {
-        if let failure { lastFailure = (failure, account) }
-        let resolution = machine.attemptFinished(outcome, account: account, now: Date(), using: &generator)
-        try source.apply(resolution.effects, now: Date())
-        if let record = resolution.record { try writeRecord(enriched(record, firstByte: failure?.elapsed)) }
-        logger.info("attempt failed", metadata: [
-            "rotor.account": "\(account.id.shortID)", "rotor.outcome": "\(resolution.record?.outcome ?? "-")",
-            "rotor.upstream-status": "\(outcome.upstreamStatus.map(String.init) ?? "none")",
-        ])
-        switch resolution.next {
-        case .continue, .commit, .surface:
-            return nil
-        case .passThrough:
-            guard let failure, let answer = UpstreamFailureAnswer(failure) else { return .answer(.internalFailure) }
-            return .upstreamFailure(answer, account: account)
-        case .refresh(let id):
-            let refresh: RequestRouting.RefreshResult
-            do {
-                _ = try await source.usableCredentials(for: id, rejectedAccessToken: credentials?.accessToken,
-                                                       now: Date())
-                refresh = .refreshed
-            } catch TokenRefreshError.needsLogin(let reason) {
-                refresh = .needsLogin(reason: reason)
-            } catch {
-                try Task.checkCancellation()
-                refresh = .failed(reason: "\(error)")
-            }
-            let after = machine.refreshFinished(refresh, account: account, now: Date(), using: &generator)
-            try source.apply(after.effects, now: Date())
-            if let record = after.record { try writeRecord(enriched(record, firstByte: nil)) }
-            return nil
+    /// Refreshes the account's token after a 401 and tells the machine how it went.
+    private mutating func refresh(_ account: Account, rejectedAccessToken: String) async throws {
+        let result: RequestRouting.RefreshResult
+        do {
+            _ = try await source.usableCredentials(for: account.id, rejectedAccessToken: rejectedAccessToken,
+                                                   now: time.now())
+            result = .refreshed
+        } catch TokenRefreshError.needsLogin(let reason) {
+            result = .needsLogin(reason: reason)
+        } catch {
+            try Task.checkCancellation()
+            result = .failed(reason: "\(error)")
+        }
+        let now = time.now()
+        switch machine.refreshFinished(result, account: account, now: now) {
+        case .retry:
+            return
+        case .moveOn(let bookkeeping):
+            try write(bookkeeping, firstByte: nil, now: now)
         }
     }
 
     private enum PreparedCredentials {
         case ready(AccountCredentials)
-        case unusable(AttemptOutcome)
+        case unavailable(RequestRouting.CredentialsProblem, stored: AccountCredentials?)
     }
 
-    /// The account's credentials, refreshed first when they expire within minutes. A dead login becomes the
-    /// upstream's "token invalidated" answer so the machine marks the account and moves on; a refresh that failed
-    /// for now falls back to the stored token (it may still be valid; a 401 brings the refresh back).
-    private func credentialsBeforeAttempt(_ account: Account) async throws -> PreparedCredentials {
+    /// The account's credentials, refreshed first when they expire within minutes; what went wrong otherwise.
+    private func prepareCredentials(_ account: Account) async throws -> PreparedCredentials {
         do {
-            return .ready(try await source.usableCredentials(for: account.id, rejectedAccessToken: nil, now: Date()))
+            return .ready(try await source.usableCredentials(for: account.id, rejectedAccessToken: nil, now: time.now()))
         } catch TokenRefreshError.needsLogin(let reason) {
-            return .unusable(Self.loginInvalidated(reason))
+            return .unavailable(.needsLogin(reason: reason), stored: nil)
         } catch {
             try Task.checkCancellation()
-            guard let stored = try source.credentials(for: account.id) else {
-                return .unusable(Self.loginInvalidated("no stored tokens"))
-            }
-            logger.warning("token refresh failed; using the stored token", metadata: ["rotor.error": "\(error)"])
-            return .ready(stored)
+            let stored = try source.credentials(for: account.id)
+            return .unavailable(.refreshFailed(reason: "\(error)", storedTokenAvailable: stored != nil), stored: stored)
         }
     }
 
-    private static func loginInvalidated(_ reason: String) -> AttemptOutcome {
-        let message = "the login was invalidated: \(reason)".replacingOccurrences(of: "\"", with: "'")
-        let body = #"{"error":{"code":"token_invalidated","message":"\#(message)"}}"#
-        return .errorResponse(status: 401, headers: [], body: Array(body.utf8))
+    // MARK: - After the commit
+
+    /// Relays the committed stream and stores its bookkeeping right before the client gets its end — or, when the
+    /// client leaves first, with what was relayed until then.
+    private mutating func relay(
+        _ stream: UpstreamStream,
+        account: Account,
+        wantsStream: Bool,
+        writer: consuming ResponseWriter,
+        headers: HTTPFields
+    ) async throws {
+        var outcome = RelayOutcome(status: 200, bytes: 0)
+        var ended = false
+        func end(_ outcome: RelayOutcome, clientClosed: Bool) {
+            ended = true
+            let now = time.now()
+            let bookkeeping = machine.streamEnded(outcome.streamEnd(clientClosed: clientClosed, observedAt: now),
+                                                  account: account, now: now)
+            persistAfterCommit(bookkeeping, firstByte: stream.timeToFirstEvent)
+        }
+        do {
+            if wantsStream {
+                try await StreamRelay.relay(stream, to: writer, headers: headers, logger: logger, outcome: &outcome) {
+                    end($0, clientClosed: false)
+                }
+            } else {
+                try await StreamRelay.aggregate(stream, to: writer, headers: headers, logger: logger, outcome: &outcome) {
+                    end($0, clientClosed: false)
+                }
+            }
+        } catch {
+            if !ended { end(outcome, clientClosed: true) }
+            throw error
+        }
+        logger.info("request served", metadata: [
+            "rotor.account": "\(account.id.shortID)", "rotor.attempts": "\(attempts)",
+            "rotor.status": "\(outcome.status)", "rotor.bytes": "\(outcome.bytes)",
+            "rotor.first-event-ms": "\(stream.timeToFirstEvent.milliseconds)",
+            "rotor.terminal": "\(outcome.terminalEvent ?? "none")",
+        ])
     }
 
-    // MARK: - Records
+    // MARK: - Writing
+
+    /// Writes one event's bookkeeping before the commit: a failure here fails the request.
+    private func write(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?, now: Date) throws {
+        try source.record(bookkeeping.effects, decisions: [enriched(bookkeeping.record, firstByte: firstByte)],
+                          now: now)
+    }
+
+    /// Writes bookkeeping once the client has (or may have) seen bytes: a failure is logged and retried in the
+    /// background, a bounded number of times, and never reaches the client.
+    private func persistAfterCommit(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?) {
+        let now = time.now()
+        let record = enriched(bookkeeping.record, firstByte: firstByte)
+        do {
+            try source.record(bookkeeping.effects, decisions: [record], now: now)
+        } catch {
+            logger.error("cannot record the request yet; retrying in the background", metadata: [
+                "rotor.error": "\(error)"])
+            let retry = BookkeepingRetry(source: source, clock: time.clock, logger: logger)
+            let effects = bookkeeping.effects
+            Task.detached { await retry.run(effects, record: record, now: now) }
+        }
+    }
 
     private func enriched(_ record: DecisionRecord, firstByte: Duration?) -> DecisionRecord {
         var record = record
@@ -240,10 +296,19 @@ struct FailoverLoop {
         record.firstByteMilliseconds = firstByte.map { Int($0.milliseconds) }
         return record
     }
+}
 
-    private func writeRecord(_ record: DecisionRecord) throws {
-        var record = record
-        record.conversationKeyHash = conversationHash
-        try source.recordDecisions([record])
+/// A routing step the shell cannot carry out: a bug in rotor, answered `rotor_internal`.
+enum RoutingFault: Error, CustomStringConvertible {
+    case planOutsideThePool
+    case storedCredentialsVanished
+    case didNotSettle
+
+    var description: String {
+        switch self {
+        case .planOutsideThePool: "routing planned an attempt on an account outside the pool it was given"
+        case .storedCredentialsVanished: "routing chose the stored token, which was not there"
+        case .didNotSettle: "routing did not settle within 64 steps"
+        }
     }
 }

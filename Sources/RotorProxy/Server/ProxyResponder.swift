@@ -106,25 +106,22 @@ struct ProxyResponder: Sendable {
         )
         let slot = ResponseWriterSlot(writer)
         let clientHeaders = request.headers
+        let time = configuration.time
         try await cancellingOnClientClose(try await ClientCloseObserver.closed(on: channel)) {
-            let now = Date()
+            let now = time.now()
             var loop: FailoverLoop
-            let result: FailoverLoop.Result
             do {
                 let routing = try routingRequest(conversationKey: conversationKey, headers: clientHeaders,
                                                  requestID: requestID, now: now)
-                loop = FailoverLoop(request: routing, limits: limits, source: accounts, attempt: attempt,
-                                    logger: logger, now: now)
-                result = try await loop.run(body: rewritten.body, clientHeaders: clientHeaders)
-            } catch let error as CancellationError {
-                throw error
+                loop = FailoverLoop(request: routing, limits: limits, source: accounts, attempt: attempt, time: time,
+                                    logger: logger, startedAt: now)
             } catch {
                 logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
                 try await slot.take().writeAnswer(.internalFailure, headers: headers)
                 return
             }
-            try await answer(result, loop: &loop, wantsStream: rewritten.clientWantsStream, writer: slot.take(),
-                             headers: headers, logger: logger)
+            try await loop.serve(body: rewritten.body, clientHeaders: clientHeaders,
+                                 wantsStream: rewritten.clientWantsStream, writer: slot.take(), headers: headers)
         }
     }
 
@@ -154,42 +151,5 @@ struct ProxyResponder: Sendable {
             turnState: turnState,
             pinnedAccount: configuration.pinnedAccount
         )
-    }
-
-    /// Writes the client's answer for what the failover loop settled on.
-    private func answer(
-        _ result: FailoverLoop.Result,
-        loop: inout FailoverLoop,
-        wantsStream: Bool,
-        writer: consuming ResponseWriter,
-        headers: HTTPFields,
-        logger: Logger
-    ) async throws {
-        var fields = headers
-        fields[Self.attemptsHeader] = String(loop.attempts)
-        switch result {
-        case .committed(let stream, let account):
-            fields[Self.accountHeader] = account.id.shortID
-            fields.append(contentsOf: UpstreamHeaders.response(from: stream.headers))
-            let outcome =
-                wantsStream
-                ? try await StreamRelay.relay(stream, to: writer, headers: fields, logger: logger)
-                : try await StreamRelay.aggregate(stream, to: writer, headers: fields, logger: logger)
-            loop.committedStreamEnded(outcome)
-            logger.info(
-                "request served",
-                metadata: [
-                    "rotor.account": "\(account.id.shortID)", "rotor.attempts": "\(loop.attempts)",
-                    "rotor.status": "\(outcome.status)", "rotor.bytes": "\(outcome.bytes)",
-                    "rotor.first-event-ms": "\(stream.timeToFirstEvent.milliseconds)",
-                    "rotor.terminal": "\(outcome.terminalEvent ?? "none")",
-                ]
-            )
-        case .upstreamFailure(let failure, let account):
-            fields[Self.accountHeader] = account.id.shortID
-            try await failure.write(wantsStream: wantsStream, to: writer, headers: fields, logger: logger)
-        case .answer(let answer):
-            try await writer.writeAnswer(answer, headers: fields)
-        }
     }
 }

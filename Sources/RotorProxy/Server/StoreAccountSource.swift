@@ -9,6 +9,10 @@ struct StoreAccountSource: AccountSource {
     let store: AccountStore
     let refresher: TokenRefresher
 
+    /// How long routing's bindings live.
+    static let affinity = AccountStore.AffinityLifetimes(
+        conversation: ConversationAffinity.timeToLive, turnState: ConversationAffinity.turnStateTimeToLive)
+
     func accounts() throws -> [Account] {
         try store.accounts()
     }
@@ -22,19 +26,12 @@ struct StoreAccountSource: AccountSource {
         return try await refresher.credentials(for: id, trigger: trigger, now: now)
     }
 
-    func apply(_ effects: [RequestRouting.Effect], now: Date) throws {
-        try store.apply(effects, now: now, conversationTTL: ConversationAffinity.timeToLive)
-    }
-
     func boundAccount(forConversation key: String, now: Date) throws -> AccountID? {
         try store.boundAccount(forConversation: key, now: now)
     }
 
-    func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration) throws {
-        try store.bindConversation(key, to: id, now: now, ttl: ttl)
-    }
-
-    func recordDecisions(_ records: [DecisionRecord]) throws {
-        try store.appendDecisions(records)
+    func record(_ effects: [RequestRouting.Effect], decisions: [DecisionRecord], now: Date) throws {
+        var generator = SystemRandomNumberGenerator()
+        try store.record(effects, decisions: decisions, now: now, affinity: Self.affinity, using: &generator)
     }
 }

@@ -12,17 +12,29 @@ enum UpstreamFailureAnswer {
     /// A 2xx answer whose first event was `response.failed` or `error`.
     case failedEvent(ServerSentEvent, headers: HTTPFields)
 
-    /// The answer `failure` carries; `nil` for a failure that got none (no head, a timeout, a stream that ended).
-    init?(_ failure: AttemptFailure) {
-        switch failure.kind {
-        case .status:
-            self = .response(status: failure.status ?? 502, headers: failure.headers, body: failure.body)
-        case .failedEvent:
-            guard let event = failure.firstEvent else { return nil }
-            self = .failedEvent(event, headers: failure.headers)
-        case .network, .headerTimeout, .idleTimeout, .streamEnded, .cancelled:
-            return nil
+    /// The upstream answer routing chose to relay.
+    init(_ answer: RequestRouting.UpstreamAnswer) {
+        var headers = HTTPFields()
+        for field in answer.headers {
+            guard let name = HTTPField.Name(field.name) else { continue }
+            headers.append(HTTPField(name: name, value: field.value))
         }
+        guard answer.isFailedEvent else {
+            self = .response(status: answer.status, headers: headers, body: answer.body)
+            return
+        }
+        let type = Self.eventType(of: answer.body)
+        let raw = Array("event: \(type)\ndata: ".utf8) + answer.body + Array("\n\n".utf8)
+        self = .failedEvent(ServerSentEvent(raw: raw, event: type, data: answer.body), headers: headers)
+    }
+
+    /// The `type` member of an event's JSON data (`response.failed` or `error`); `response.failed` if it has none.
+    private static func eventType(of data: [UInt8]) -> String {
+        let scanner = JSONScanner(data)
+        guard let object = try? scanner.object(at: scanner.skipWhitespace(from: 0)), let type = object.member("type"),
+            let value = try? scanner.string(at: type.valueRange.lowerBound).value
+        else { return "response.failed" }
+        return value
     }
 
     /// Writes the answer: the upstream's status and body, or its failed first event (as a stream, or as 429/502

@@ -28,8 +28,7 @@ extension AttemptFailure {
         case .failedEvent:
             return .failedFirstEvent(status: status ?? 200, headers: headerFields, event: firstEvent?.data ?? [])
         case .streamEnded:
-            // A 2xx body that ended before any event: the connection broke before the stream could start.
-            return .connectFailed(.reset)
+            return .endedBeforeFirstEvent(status: status ?? 200, headers: headerFields)
         case .cancelled:
             return nil
         }

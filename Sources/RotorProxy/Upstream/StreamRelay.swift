@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -34,9 +35,35 @@ public struct RelayOutcome: Sendable {
     }
 }
 
+extension RelayOutcome {
+    /// Takes over what `tracker` has seen so far.
+    fileprivate mutating func update(from tracker: EventTracker) {
+        terminalEvent = tracker.terminalType
+        completedEvent = tracker.completed
+        failedEvent = tracker.failed
+        rateLimitsEvent = tracker.rateLimits
+    }
+
+    /// The stream's end as ``RequestRouting`` takes it; `clientClosed` when the client went away.
+    func streamEnd(clientClosed: Bool, observedAt now: Date) -> RequestRouting.StreamEnd {
+        let ending: RequestRouting.StreamEnd.Ending =
+            clientClosed ? .clientClosed : streamBreak.map { .broke($0) } ?? .completed
+        return RequestRouting.StreamEnd(
+            ending: ending,
+            bytes: bytes,
+            usage: rateLimitsEvent.flatMap { UsageSnapshot(rateLimitsEvent: $0.data, observedAt: now) },
+            tokens: completedEvent.flatMap { TokenCounts(completedEvent: $0.data) }
+        )
+    }
+}
+
 /// Delivers a ready upstream stream to the client: relayed event by event to streaming clients, or folded into
 /// one JSON response for clients that did not ask for a stream.
-public enum StreamRelay {
+///
+/// Both call `beforeEnd` once, with what the stream showed, right before the client gets its end — the terminal
+/// event, the interruption event, or the one JSON answer — so the request's bookkeeping is stored before the client
+/// can send its follow-up. `outcome` holds what was relayed so far, also when the client leaves (the relay throws).
+enum StreamRelay {
     /// Relays `stream` to a streaming client: headers first, then the upstream's events written and flushed as
     /// each completes, byte for byte (each write waits for the client, which is the backpressure). Only whole events
     /// are written, so a stream that breaks or ends without a terminal event is ended with a standalone
@@ -48,19 +75,31 @@ public enum StreamRelay {
         _ stream: UpstreamStream,
         to writer: consuming ResponseWriter,
         headers: HTTPFields,
-        logger: Logger
-    ) async throws -> RelayOutcome {
+        logger: Logger,
+        outcome: inout RelayOutcome,
+        beforeEnd: (RelayOutcome) -> Void
+    ) async throws {
         var fields = headers
         fields[.contentType] = "text/event-stream"
         fields[.cacheControl] = "no-cache"
+        outcome.status = 200
         var body = try await writer.writeHead(HTTPResponse(status: .ok, headerFields: fields))
         var tracker = EventTracker()
-        var outcome = RelayOutcome(status: 200, bytes: 0)
-        for buffer in stream.heldBytes where buffer.readableBytes > 0 {
+        var ended = false
+        func write(_ buffer: ByteBuffer, events: [ServerSentEvent], outcome: inout RelayOutcome) async throws {
+            tracker.observe(events)
+            outcome.update(from: tracker)
+            if !ended, tracker.terminalType != nil {
+                ended = true
+                beforeEnd(outcome)
+            }
+            guard buffer.readableBytes > 0 else { return }
             try await body.write(buffer)
             outcome.bytes += buffer.readableBytes
         }
-        tracker.observe(stream.heldEvents)
+        var held = stream.heldBytes.makeIterator()
+        if let first = held.next() { try await write(first, events: stream.heldEvents, outcome: &outcome) }
+        while let buffer = held.next() { try await write(buffer, events: [], outcome: &outcome) }
         while true {
             let chunk: UpstreamChunk?
             do {
@@ -72,11 +111,7 @@ public enum StreamRelay {
                 break
             }
             guard let chunk else { break }
-            if chunk.bytes.readableBytes > 0 {
-                try await body.write(chunk.bytes)
-                outcome.bytes += chunk.bytes.readableBytes
-            }
-            tracker.observe(chunk.events)
+            try await write(chunk.bytes, events: chunk.events, outcome: &outcome)
         }
         if tracker.terminalType == nil {
             let reason = outcome.interruption?.description ?? "the upstream ended the stream before the response was complete"
@@ -84,16 +119,12 @@ public enum StreamRelay {
                 "upstream stream interrupted",
                 metadata: ["rotor.reason": "\(reason)", "rotor.bytes": "\(outcome.bytes)"]
             )
+            beforeEnd(outcome)
             let event = StreamInterruption.event(responseID: tracker.responseID, reason: reason)
             try await body.write(ByteBuffer(bytes: event))
             outcome.bytes += event.count
         }
         try await body.finish(nil)
-        outcome.terminalEvent = tracker.terminalType
-        outcome.completedEvent = tracker.completed
-        outcome.failedEvent = tracker.failed
-        outcome.rateLimitsEvent = tracker.rateLimits
-        return outcome
     }
 
     /// Reads `stream` to its end and answers one JSON response: the final `response` (200), the upstream failure
@@ -102,11 +133,12 @@ public enum StreamRelay {
         _ stream: UpstreamStream,
         to writer: consuming ResponseWriter,
         headers: HTTPFields,
-        logger: Logger
-    ) async throws -> RelayOutcome {
+        logger: Logger,
+        outcome: inout RelayOutcome,
+        beforeEnd: (RelayOutcome) -> Void
+    ) async throws {
         var aggregator = ResponseAggregator()
         var tracker = EventTracker()
-        var interruption: UpstreamReadFailure?
         for event in stream.heldEvents { aggregator.consume(event) }
         tracker.observe(stream.heldEvents)
         while true {
@@ -117,26 +149,21 @@ public enum StreamRelay {
             } catch .cancelled {
                 throw CancellationError()
             } catch {
-                interruption = error
+                outcome.interruption = error
                 break
             }
         }
-        var outcome = RelayOutcome(
-            status: 0,
-            bytes: 0,
-            terminalEvent: tracker.terminalType,
-            completedEvent: tracker.completed,
-            failedEvent: tracker.failed,
-            rateLimitsEvent: tracker.rateLimits
-        )
+        outcome.update(from: tracker)
         switch aggregator.result() {
         case .completed(let body):
             outcome.status = 200
             outcome.bytes = body.count
+            beforeEnd(outcome)
             try await writer.writeComplete(status: .ok, contentType: "application/json", headers: headers, body: body)
         case .failed(let status, let body):
             outcome.status = status
             outcome.bytes = body.count
+            beforeEnd(outcome)
             try await writer.writeComplete(
                 status: HTTPResponse.Status(code: status),
                 contentType: "application/json",
@@ -144,16 +171,16 @@ public enum StreamRelay {
                 body: body
             )
         case .incomplete:
-            outcome.interruption = interruption
             let answer: ProxyAnswer =
-                switch interruption {
+                switch outcome.interruption {
                 case .idleTimeout: .upstreamStalled
                 default: .upstreamStreamIncomplete
                 }
-            logger.warning("upstream stream interrupted", metadata: ["rotor.reason": "\(interruption?.description ?? "ended early")"])
+            logger.warning("upstream stream interrupted", metadata: ["rotor.reason": "\(outcome.interruption?.description ?? "ended early")"])
             outcome.status = answer.status
+            outcome.bytes = answer.body.count
+            beforeEnd(outcome)
             try await writer.writeAnswer(answer, headers: headers)
         }
-        return outcome
     }
 }

@@ -52,7 +52,7 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
         conversationKeyHash = record.conversationKeyHash
         accountID = record.accountID?.rawValue
         upstreamStatus = record.upstreamStatus
-        outcome = record.outcome
+        outcome = record.outcome.rawValue
         reason = record.reason
         cooldownUntil = record.cooldownUntil
         cooldownReason = record.cooldownReason?.rawValue
@@ -63,8 +63,10 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
         outputTokens = record.outputTokens
     }
 
-    var value: DecisionRecord {
-        DecisionRecord(
+    /// The row as a record; `nil` for an outcome this rotor does not know (written by a newer one).
+    var value: DecisionRecord? {
+        guard let outcome = DecisionRecord.Outcome(rawValue: outcome) else { return nil }
+        return DecisionRecord(
             time: time,
             requestID: requestID,
             attempt: attempt,
