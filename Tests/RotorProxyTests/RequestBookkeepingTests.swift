@@ -53,7 +53,7 @@ struct RequestBookkeepingTests {
                         }
                         #expect(status == 200)
                         await upstreamCancelled.wait()
-                        let record = try await Self.decision(in: world) { $0.outcome == "client-closed" }
+                        let record = try await Self.decision(in: world) { $0.outcome == .clientClosed }
                         #expect(record.accountID == world.id("A"))
                         #expect(record.attempt == 1)
                         #expect(record.bytes >= start.utf8.count)
@@ -94,7 +94,7 @@ struct RequestBookkeepingTests {
                         await requestArrived.wait()
                         connection.value.hangUp()
                         await upstreamCancelled.wait()
-                        let record = try await Self.decision(in: world) { $0.outcome == "client-closed" }
+                        let record = try await Self.decision(in: world) { $0.outcome == .clientClosed }
                         #expect(record.accountID == world.id("A"))
                         #expect(record.attempt == 1)
                         #expect(record.bytes == 0)
@@ -119,7 +119,7 @@ struct RequestBookkeepingTests {
                     lock.release()
                     #expect(answer.status == 200)
                     #expect(answer.body.contains("response.completed"))
-                    let record = try await Self.decision(in: world) { $0.outcome == "success" }
+                    let record = try await Self.decision(in: world) { $0.outcome == .success }
                     #expect(record.accountID == world.id("A"))
                 }
             }
@@ -170,7 +170,7 @@ struct RequestBookkeepingTests {
             if let record = try world.store.decisions(requestID: nil, limit: 50).first(where: matches) { return record }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let seen = try world.store.decisions(requestID: nil, limit: 50).map(\.outcome)
+        let seen = try world.store.decisions(requestID: nil, limit: 50).map(\.outcome.rawValue)
         Issue.record("no matching decision row within 10 s; rows: \(seen)")
         throw TimedOut(limit: .seconds(10))
     }

@@ -93,8 +93,8 @@ struct UnreadableAccounts: AccountSource {
     func usableCredentials(for id: AccountID, rejectedAccessToken: String?, now: Date) async throws -> AccountCredentials {
         throw Unreadable()
     }
-    func apply(_ effects: [RequestRouting.Effect], now: Date) throws { throw Unreadable() }
     func boundAccount(forConversation key: String, now: Date) throws -> AccountID? { throw Unreadable() }
-    func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration) throws { throw Unreadable() }
-    func recordDecisions(_ records: [DecisionRecord]) throws { throw Unreadable() }
+    func record(_ effects: [RequestRouting.Effect], decisions: [DecisionRecord], now: Date) throws {
+        throw Unreadable()
+    }
 }

@@ -13,7 +13,7 @@ struct AccountStoreDecisionsTests {
             attempt: index,
             accountID: AccountID(UUID()),
             upstreamStatus: 200,
-            outcome: "success",
+            outcome: .success,
             reason: "headroom",
             cooldownUntil: start,
             cooldownReason: .usageLimit,

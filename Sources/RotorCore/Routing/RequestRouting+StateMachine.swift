@@ -348,7 +348,7 @@ extension RequestRouting {
         ) -> String {
             var parts: [String] = []
             if let lastFailure {
-                parts.append("after \(lastFailure.label) \(lastFailure.classification)")
+                parts.append("after \(lastFailure.label) \(lastFailure.classification.rawValue)")
             } else if let preferred, preferred.account != choice.account,
                 let account = accounts.first(where: { $0.id == preferred.account })
             {

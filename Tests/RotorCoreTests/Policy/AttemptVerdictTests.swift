@@ -16,6 +16,8 @@ struct AttemptVerdictTests {
         OutcomeRow(name: "connect reset", outcome: .connectFailed(.reset), classification: "network"),
         OutcomeRow(name: "connect timeout", outcome: .connectFailed(.timedOut), classification: "network"),
         OutcomeRow(name: "TLS failure", outcome: .connectFailed(.tls), classification: "network"),
+        OutcomeRow(name: "2xx ended before its first event", outcome: .endedBeforeFirstEvent(status: 200, headers: []),
+                   classification: "network"),
         OutcomeRow(name: "header timeout", outcome: .headerTimeout, classification: "timeout"),
         OutcomeRow(name: "idle before first event", outcome: .idleTimeoutBeforeFirstEvent(status: 200, headers: []),
                    classification: "timeout"),
@@ -89,7 +91,7 @@ struct AttemptVerdictTests {
     /// Every row of the classification table gets its classification.
     @Test(arguments: rows)
     func classifies(row: OutcomeRow) {
-        #expect(AttemptVerdict(classifying: row.outcome, now: testNow).classification == row.classification)
+        #expect(AttemptVerdict(classifying: row.outcome, now: testNow).classification.rawValue == row.classification)
     }
 
     /// Network failures, timeouts and overload are transient; limits are the account's.

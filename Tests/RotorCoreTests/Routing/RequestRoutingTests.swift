@@ -27,7 +27,7 @@ struct RequestRoutingTests {
         #expect(pool.account(testID(2)).lastUsedAt == testNow)
         #expect(pool.bindings["conv"] == testID(2))
         #expect(pool.attempts[1].reason == "after acct1 usage-limit; only usable account")
-        #expect(pool.records.map(\.outcome) == ["usage-limit", "success"])
+        #expect(pool.records.map(\.outcome) == [.usageLimit, .success])
         #expect(pool.records[0].cooldownUntil == testNow.addingTimeInterval(3_600))
         #expect(pool.records[0].reason.hasSuffix("cooldown from error.resets_at"))
     }
@@ -49,18 +49,18 @@ struct RequestRoutingTests {
         let expected = ProxyAnswer.usageLimitReached(accounts: 2, resetsAt: 1_767_229_200, retryAfterSeconds: 3_600)
         #expect(expected.body == bytes(
             #"{"error":{"message":"All 2 accounts have reached their usage limit; the next one resets at 2026-01-01T01:00:00Z.","resets_at":1767229200,"type":"usage_limit_reached"}}"#))
-        #expect(pool.drive(Self.request()) == .answered(expected))
+        #expect(pool.drive(Self.request()) == .answered(.respond(expected)))
         #expect(pool.upstreamCalls.count == 2)
 
         pool.now = testNow.addingTimeInterval(600)
         let later = pool.drive(Self.request("req-2"))
         #expect(pool.upstreamCalls.count == 2)
-        guard case .answered(let answer)? = later else {
+        guard case .answered(.respond(let answer))? = later else {
             Issue.record("expected a pool-dry answer, got \(String(describing: later))")
             return
         }
         #expect(answer.retryAfterSeconds == 3_000)
-        #expect(pool.records.last?.outcome == "pool-dry")
+        #expect(pool.records.last?.outcome == .poolDry)
     }
 
     /// 401 → refresh → the same account again, which succeeds.
@@ -70,7 +70,7 @@ struct RequestRoutingTests {
         #expect(pool.drive(Self.request()) == .committed(testID(1)))
         #expect(pool.upstreamCalls == [testID(1), testID(1)])
         #expect(pool.attempts[1].reason == "retry after token refresh")
-        #expect(pool.records.map(\.outcome) == ["unauthorized", "success"])
+        #expect(pool.records.map(\.outcome) == [.unauthorized, .success])
     }
 
     /// A second 401 after a refresh moves on; a refresh that needs a login marks the account and moves on.
@@ -105,7 +105,7 @@ struct RequestRoutingTests {
         #expect(cooled.consecutiveFailures == 1)
         let until = cooled.cooldown?.until ?? testNow
         #expect(until > testNow && until <= testNow.addingTimeInterval(60))
-        #expect(pool.records.map(\.outcome) == ["unauthorized", "refresh-failed", "success"])
+        #expect(pool.records.map(\.outcome) == [.unauthorized, .refreshFailed, .success])
         #expect(pool.drive(Self.request()) == .committed(testID(2)))
     }
 
@@ -115,14 +115,14 @@ struct RequestRoutingTests {
         var pool = PoolModel(accounts: [owner, testAccount(2)])
         #expect(pool.drive(Self.request(conversation: "c", bound: testID(1), turnState: .mintedBy(testID(1))))
             == .committed(testID(2)))
-        #expect(pool.attempts[0].dropTurnState)
+        #expect(pool.attempts[0].turnState == .drop)
         #expect(pool.attempts[0].reason.contains("minted the turn state account acct1 is out (usage-limit"))
         #expect(pool.attempts[0].reason.hasSuffix("x-codex-turn-state dropped"))
         #expect(pool.bindings["c"] == testID(2))
 
         var healthy = PoolModel(accounts: [testAccount(1, lastUsedAt: testNow), testAccount(2)])
         #expect(healthy.drive(Self.request(turnState: .mintedBy(testID(1)))) == .committed(testID(1)))
-        #expect(!healthy.attempts[0].dropTurnState)
+        #expect(healthy.attempts[0].turnState == .forward)
         #expect(healthy.attempts[0].reason == "minted the turn state")
     }
 
@@ -131,10 +131,10 @@ struct RequestRoutingTests {
         var bound = PoolModel(accounts: [testAccount(1), testAccount(2)])
         #expect(bound.drive(Self.request(conversation: "c", bound: testID(2), turnState: .unknownOwner))
             == .committed(testID(2)))
-        #expect(!bound.attempts[0].dropTurnState)
+        #expect(bound.attempts[0].turnState == .forward)
         var unbound = PoolModel(accounts: [testAccount(1), testAccount(2)])
         _ = unbound.drive(Self.request(turnState: .unknownOwner))
-        #expect(unbound.attempts[0].dropTurnState)
+        #expect(unbound.attempts[0].turnState == .drop)
     }
 
     /// A conversation stays on its bound account while it is usable.
@@ -154,7 +154,7 @@ struct RequestRoutingTests {
         var pool = PoolModel(accounts: [bound, testAccount(2)])
         pool.script[testID(2)] = [rejected]
         #expect(pool.drive(Self.request(conversation: "c", bound: testID(1))) == .committed(testID(2)))
-        #expect(pool.attempts.map(\.stripReasoning) == [false, true])
+        #expect(pool.attempts.map(\.reasoning) == [.keep, .strip])
         #expect(pool.attempts.map(\.account) == [testID(2), testID(2)])
 
         var twice = PoolModel(accounts: [bound, testAccount(2)])
@@ -179,7 +179,7 @@ struct RequestRoutingTests {
     @Test func accountSwitchesAreBounded() {
         var pool = PoolModel(accounts: (1...8).map { testAccount($0) })
         for n in 1...8 { pool.script[testID(n)] = [errorOutcome(429, #"{"error":{"code":"rate_limit_exceeded"}}"#)] }
-        guard case .gaveUp(.respond(let answer)) = pool.drive(Self.request()) else {
+        guard case .answered(.respond(let answer)) = pool.drive(Self.request()) else {
             Issue.record("expected to give up with rotor's answer")
             return
         }
@@ -192,7 +192,12 @@ struct RequestRoutingTests {
     @Test func transientRetriesAreBounded() {
         var pool = PoolModel(accounts: (1...5).map { testAccount($0) })
         for n in 1...5 { pool.script[testID(n)] = [errorOutcome(503, #"{"error":{"code":"server_is_overloaded"}}"#)] }
-        #expect(pool.drive(Self.request()) == .gaveUp(.relayLastResponse))
+        guard case .answered(.relay(let answer)) = pool.drive(Self.request()) else {
+            Issue.record("expected the last upstream answer to be relayed")
+            return
+        }
+        #expect(answer.status == 503)
+        #expect(answer.body == bytes(#"{"error":{"code":"server_is_overloaded"}}"#))
         #expect(pool.upstreamCalls.count == 3)
     }
 
@@ -201,7 +206,7 @@ struct RequestRoutingTests {
     func transientGiveUpAnswers(outcome: AttemptOutcome, status: Int) {
         var pool = PoolModel(accounts: (1...4).map { testAccount($0) })
         for n in 1...4 { pool.script[testID(n)] = [outcome] }
-        guard case .gaveUp(.respond(let answer)) = pool.drive(Self.request()) else {
+        guard case .answered(.respond(let answer)) = pool.drive(Self.request()) else {
             Issue.record("expected to give up with rotor's answer")
             return
         }
@@ -210,17 +215,20 @@ struct RequestRoutingTests {
 
     /// No new attempt starts after the time budget.
     @Test func timeBudgetIsRespected() {
-        var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
+        let pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
         var machine = RequestRouting.StateMachine(request: Self.request(), limits: .init(timeBudget: .seconds(60)),
                                                   startedAt: testNow)
-        guard case .attempt(let id, _, _, _) = machine.next(accounts: pool.accounts, now: testNow) else {
+        guard case .attempt(let plan) = machine.next(accounts: pool.accounts, now: testNow) else {
             Issue.record("expected an attempt")
             return
         }
-        let resolution = machine.attemptFinished(.headerTimeout, account: pool.account(id),
-                                                 now: testNow.addingTimeInterval(61), using: &pool.generator)
-        #expect(resolution.next == .continue)
-        guard case .giveUp(let answer, let record) = machine.next(accounts: pool.accounts,
+        let action = machine.attemptFailed(.headerTimeout, account: pool.account(plan.account),
+                                           now: testNow.addingTimeInterval(61))
+        guard case .moveOn = action else {
+            Issue.record("expected to move on, got \(action)")
+            return
+        }
+        guard case .answer(let answer, let record) = machine.next(accounts: pool.accounts,
                                                                now: testNow.addingTimeInterval(61))
         else {
             Issue.record("expected to give up")
@@ -242,7 +250,7 @@ struct RequestRoutingTests {
 
         var impatient = PoolModel(accounts: [testAccount(1), soon])
         impatient.script[testID(1)] = [usageLimited(resetIn: 3_600)]
-        guard case .answered(let answer) = impatient.drive(Self.request(), limits: .init(maxWait: .zero)) else {
+        guard case .answered(.respond(let answer)) = impatient.drive(Self.request(), limits: .init(maxWait: .zero)) else {
             Issue.record("expected a pool-dry answer")
             return
         }
@@ -269,7 +277,7 @@ struct RequestRoutingTests {
     @Test func pinnedAccountOnly() {
         var pool = PoolModel(accounts: [testAccount(1), testAccount(2)])
         pool.script[testID(2)] = [usageLimited(resetIn: 60)]
-        guard case .answered(let answer) = pool.drive(Self.request(pinned: testID(2)), limits: .init(maxWait: .zero))
+        guard case .answered(.respond(let answer)) = pool.drive(Self.request(pinned: testID(2)), limits: .init(maxWait: .zero))
         else {
             Issue.record("expected a pool-dry answer for the pinned account")
             return
@@ -278,23 +286,103 @@ struct RequestRoutingTests {
         #expect(String(decoding: answer.body, as: UTF8.self).contains("The account has reached its usage limit"))
     }
 
-    /// After the commit a broken stream is surfaced, never replayed; an account-related cause still benches it.
+    /// After the commit a broken stream is surfaced, never replayed; an account-related cause still benches it, and
+    /// the committed attempt keeps its one decision row (no success is recorded for the account).
     @Test func brokenStreamIsSurfaced() {
-        var pool = PoolModel(accounts: [testAccount(1)])
-        var machine = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
+        let pool = PoolModel(accounts: [testAccount(1)])
+        var machine = RequestRouting.StateMachine(request: Self.request(conversation: "c"), startedAt: testNow)
         _ = machine.next(accounts: pool.accounts, now: testNow)
-        #expect(machine.attemptFinished(.success(status: 200, headers: []), account: pool.account(testID(1)),
-                                        now: testNow, using: &pool.generator).next == .commit)
+        machine.streamReady(status: 200, headers: [], account: pool.account(testID(1)), now: testNow)
         let event = bytes(#"{"type":"response.failed","response":{"error":{"code":"rate_limit_exceeded"}}}"#)
-        let resolution = machine.attemptFinished(.streamBrokeAfterCommit(.failedEvent(event)),
-                                                 account: pool.account(testID(1)), now: testNow,
-                                                 using: &pool.generator)
-        #expect(resolution.next == .surface)
-        guard case .cooldown(_, let cooldown, _)? = resolution.effects.first else {
-            Issue.record("expected a cooldown")
+        let bookkeeping = machine.streamEnded(.init(ending: .broke(.failedEvent(event)), bytes: 120),
+                                              account: pool.account(testID(1)), now: testNow)
+        #expect(bookkeeping.record.outcome == .interrupted)
+        #expect(bookkeeping.record.bytes == 120)
+        #expect(bookkeeping.effects.contains { if case .failure(testID(1), let failure) = $0 {
+            failure.classification == .rateLimit } else { false } })
+        #expect(!bookkeeping.effects.contains { if case .success = $0 { true } else { false } })
+        #expect(bookkeeping.effects.contains(.bindConversation(key: "c", testID(1))))
+    }
+
+    /// The committed attempt's bookkeeping waits for the stream's end and is written as one: success (with the
+    /// failure count the request read), the head's usage, the conversation and turn-state bindings, the stream's
+    /// usage and tokens, and one decision row.
+    @Test func commitBookkeepingWaitsForTheStreamsEnd() {
+        let account = testAccount(1, consecutiveFailures: 2)
+        var machine = RequestRouting.StateMachine(request: Self.request(conversation: "c"), startedAt: testNow)
+        _ = machine.next(accounts: [account], now: testNow)
+        machine.streamReady(status: 200, headers: [], account: account, now: testNow)
+        machine.turnStateMinted(key: "turn-state:abc")
+        let usage = UsageSnapshot(primary: UsageWindow(usedPercent: 40, windowMinutes: 300), observedAt: testNow)
+        let tokens = TokenCounts(inputTokens: 5, cachedInputTokens: 1, outputTokens: 2)
+        let bookkeeping = machine.streamEnded(.init(ending: .completed, bytes: 99, usage: usage, tokens: tokens),
+                                              account: account, now: testNow)
+        #expect(bookkeeping.effects == [
+            .success(testID(1), at: testNow, sawFailures: 2), .bindConversation(key: "c", testID(1)),
+            .bindTurnState(key: "turn-state:abc", testID(1)), .usage(testID(1), usage),
+        ])
+        #expect(bookkeeping.record.outcome == .success)
+        #expect(bookkeeping.record.attempt == 1)
+        #expect(bookkeeping.record.bytes == 99)
+        #expect(bookkeeping.record.inputTokens == 5 && bookkeeping.record.cachedInputTokens == 1)
+        #expect(bookkeeping.record.outputTokens == 2)
+    }
+
+    /// A client that leaves gets its one row: mid-stream (the commit's bookkeeping still stands), during an attempt,
+    /// or while the request waits for an account.
+    @Test func clientClosedLeavesOneRow() {
+        let account = testAccount(1)
+        var committed = RequestRouting.StateMachine(request: Self.request(conversation: "c"), startedAt: testNow)
+        _ = committed.next(accounts: [account], now: testNow)
+        committed.streamReady(status: 200, headers: [], account: account, now: testNow)
+        let left = committed.streamEnded(.init(ending: .clientClosed, bytes: 7), account: account, now: testNow)
+        #expect(left.record.outcome == .clientClosed)
+        #expect(left.record.bytes == 7)
+        #expect(left.effects.first == .success(testID(1), at: testNow, sawFailures: 0))
+
+        var attempting = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
+        _ = attempting.next(accounts: [account], now: testNow)
+        let during = attempting.clientClosed(now: testNow)
+        #expect(during.outcome == .clientClosed && during.attempt == 1 && during.accountID == testID(1))
+
+        let cooling = testAccount(1, cooldown: Cooldown(until: testNow.addingTimeInterval(5), reason: .rateLimit))
+        var waiting = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
+        guard case .wait = waiting.next(accounts: [cooling], now: testNow) else {
+            Issue.record("expected a wait")
             return
         }
-        #expect(cooldown.reason == .rateLimit)
+        let whileWaiting = waiting.clientClosed(now: testNow)
+        #expect(whileWaiting.outcome == .clientClosed && whileWaiting.attempt == 0 && whileWaiting.accountID == nil)
+    }
+
+    /// Credentials that cannot be had: a refresh that failed for now falls back to the stored token; a dead login
+    /// marks the account and moves on.
+    @Test func credentialsUnavailable() {
+        let account = testAccount(1)
+        var fallback = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
+        _ = fallback.next(accounts: [account], now: testNow)
+        #expect(fallback.credentialsUnavailable(.refreshFailed(reason: "timeout", storedTokenAvailable: true),
+                                                account: account, now: testNow) == .sendWithStoredCredentials)
+
+        var dead = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
+        _ = dead.next(accounts: [account], now: testNow)
+        guard case .moveOn(let bookkeeping) = dead.credentialsUnavailable(
+            .needsLogin(reason: "refresh_token_reused"), account: account, now: testNow)
+        else {
+            Issue.record("expected to move on")
+            return
+        }
+        #expect(bookkeeping.effects == [.status(testID(1), .needsLogin(reason: "refresh_token_reused"))])
+        #expect(bookkeeping.record.outcome == .needsLogin)
+    }
+
+    /// A 2xx whose body ends before its first event is a connection failure of the account.
+    @Test func streamEndingBeforeItsFirstEventIsANetworkFailure() {
+        var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
+        pool.script[testID(1)] = [.endedBeforeFirstEvent(status: 200, headers: [])]
+        #expect(pool.drive(Self.request()) == .committed(testID(2)))
+        #expect(pool.records.map(\.outcome) == [.network, .success])
+        #expect(pool.account(testID(1)).cooldown?.reason == .network)
     }
 
     /// Property: over random pools and scripts the machine never sends to an unusable or already-failed account

@@ -4,17 +4,16 @@ import Testing
 
 /// A model of the store and the upstream for driving ``RequestRouting/StateMachine`` in tests.
 ///
-/// It applies effects the way `AccountStore` does (cooldowns merged, never shortened), answers attempts from
-/// per-account scripts, and records an issue whenever the machine sends to an account that is not usable or that
-/// already failed in the same request.
+/// It applies effects the way `AccountStore` does (one more failure and ``CooldownPolicy``'s cooldown from the count
+/// it holds, merged, never shortened; a success resets the count only if it still holds what the request read),
+/// answers attempts from per-account scripts, completes committed streams, and records an issue whenever the machine
+/// sends to an account that is not usable or that already failed in the same request.
 struct PoolModel {
     /// How a driven request ended.
     enum Ending: Equatable {
         case committed(AccountID)
         case passedThrough(AccountID)
-        case surfaced(AccountID)
-        case answered(ProxyAnswer)
-        case gaveUp(RequestRouting.FinalAnswer)
+        case answered(RequestRouting.FinalAnswer)
     }
 
     var accounts: [Account]
@@ -29,7 +28,7 @@ struct PoolModel {
     var records: [DecisionRecord] = []
     /// Upstream calls made.
     var upstreamCalls: [AccountID] = []
-    /// Conversation bindings.
+    /// Conversation and turn-state bindings.
     var bindings: [String: AccountID] = [:]
     var generator = SplitMix64(seed: 5)
 
@@ -40,7 +39,7 @@ struct PoolModel {
 
     func account(_ id: AccountID) -> Account { accounts.first { $0.id == id }! }
 
-    /// Runs one request to its end (bounded to 50 steps).
+    /// Runs one request to its end (bounded to 50 steps); a committed stream completes.
     mutating func drive(_ request: RequestRouting.Request, limits: RequestRouting.Limits = .init()) -> Ending? {
         var machine = RequestRouting.StateMachine(request: request, limits: limits, startedAt: now)
         var failedHere: Set<AccountID> = []
@@ -48,7 +47,8 @@ struct PoolModel {
             let step = machine.next(accounts: accounts, now: now)
             steps.append(step)
             switch step {
-            case .attempt(let id, _, _, _):
+            case .attempt(let plan):
+                let id = plan.account
                 let account = account(id)
                 if account.state(at: now) != .ready {
                     Issue.record("sent to an unusable account \(account.label)")
@@ -57,25 +57,26 @@ struct PoolModel {
                 upstreamCalls.append(id)
                 let outcome = script[id].flatMap { $0.isEmpty ? nil : script[id]!.removeFirst() }
                     ?? .success(status: 200, headers: [])
-                var resolution = machine.attemptFinished(outcome, account: account, now: now, using: &generator)
-                while true {
-                    apply(resolution)
-                    switch resolution.next {
-                    case .commit: return .committed(id)
-                    case .passThrough: return .passedThrough(id)
-                    case .surface: return .surfaced(id)
-                    case .continue:
-                        if let record = resolution.record, record.outcome != "reasoning-rejected" {
-                            failedHere.insert(id)
-                        }
-                    case .refresh(let refreshed):
-                        let result = refreshScript[refreshed].flatMap { $0.isEmpty ? nil : refreshScript[refreshed]!.removeFirst() }
-                            ?? .refreshed
-                        resolution = machine.refreshFinished(
-                            result, account: self.account(refreshed), now: now, using: &generator)
-                        continue
+                if case .success(let status, let headers) = outcome {
+                    machine.streamReady(status: status, headers: headers, account: account, now: now)
+                    apply(machine.streamEnded(.init(ending: .completed, bytes: 10), account: account, now: now))
+                    return .committed(id)
+                }
+                switch machine.attemptFailed(outcome, account: account, now: now) {
+                case .relay(_, let bookkeeping):
+                    apply(bookkeeping)
+                    return .passedThrough(id)
+                case .moveOn(let bookkeeping):
+                    apply(bookkeeping)
+                    if bookkeeping.record.outcome != .reasoningRejected { failedHere.insert(id) }
+                case .refresh(let bookkeeping):
+                    apply(bookkeeping)
+                    let result = refreshScript[id].flatMap { $0.isEmpty ? nil : refreshScript[id]!.removeFirst() }
+                        ?? .refreshed
+                    if case .moveOn(let after) = machine.refreshFinished(result, account: self.account(id), now: now) {
+                        apply(after)
+                        failedHere.insert(id)
                     }
-                    break
                 }
             case .wait(let until, _):
                 #expect(until >= now)
@@ -83,47 +84,48 @@ struct PoolModel {
             case .answer(let answer, let record):
                 records.append(record)
                 return .answered(answer)
-            case .giveUp(let answer, let record):
-                records.append(record)
-                return .gaveUp(answer)
             }
         }
         Issue.record("the machine did not end within 50 steps")
         return nil
     }
 
-    /// Applies a resolution's effects like the store does.
-    mutating func apply(_ resolution: RequestRouting.Resolution) {
-        if let record = resolution.record { records.append(record) }
-        for effect in resolution.effects {
+    /// Applies bookkeeping like the store does.
+    mutating func apply(_ bookkeeping: RequestRouting.Bookkeeping) {
+        var record = bookkeeping.record
+        for effect in bookkeeping.effects {
             switch effect {
-            case .cooldown(let id, let cooldown, let failures):
+            case .failure(let id, let failure):
                 let index = accounts.firstIndex { $0.id == id }!
-                let merged = Cooldown.merging(existing: accounts[index].cooldown, new: cooldown, now: now)
-                if let old = accounts[index].activeCooldown(at: now), merged.until < old.until {
+                let (count, decision) = CooldownPolicy.recordFailure(
+                    failure, after: accounts[index].consecutiveFailures, existing: accounts[index].cooldown, now: now,
+                    using: &generator)
+                if let old = accounts[index].activeCooldown(at: now), decision.cooldown.until < old.until {
                     Issue.record("a cooldown moved backwards")
                 }
-                accounts[index].cooldown = merged
-                accounts[index].consecutiveFailures = failures
+                accounts[index].cooldown = decision.cooldown
+                accounts[index].consecutiveFailures = count
+                if record.accountID == id { record = record.noting(decision) }
             case .status(let id, let status):
                 accounts[accounts.firstIndex { $0.id == id }!].status = status
-            case .success(let id, let at):
+            case .success(let id, let at, let sawFailures):
                 let index = accounts.firstIndex { $0.id == id }!
-                accounts[index].consecutiveFailures = 0
+                if accounts[index].consecutiveFailures == sawFailures { accounts[index].consecutiveFailures = 0 }
                 accounts[index].lastUsedAt = at
             case .usage(let id, let snapshot):
                 accounts[accounts.firstIndex { $0.id == id }!].usage = snapshot
-            case .bind(let key, let id):
+            case .bindConversation(let key, let id), .bindTurnState(let key, let id):
                 bindings[key] = id
             }
         }
+        records.append(record)
     }
 
-    /// The attempts of the recorded steps: account, reason, drop turn state, strip reasoning.
-    var attempts: [(account: AccountID, reason: String, dropTurnState: Bool, stripReasoning: Bool)] {
+    /// The attempts of the recorded steps.
+    var attempts: [RequestRouting.AttemptPlan] {
         steps.compactMap {
-            guard case .attempt(let id, let reason, let drop, let strip) = $0 else { return nil }
-            return (id, reason, drop, strip)
+            guard case .attempt(let plan) = $0 else { return nil }
+            return plan
         }
     }
 }

@@ -32,19 +32,11 @@ struct AttemptObservingAccounts: AccountSource {
         return try await base.usableCredentials(for: id, rejectedAccessToken: rejectedAccessToken, now: now)
     }
 
-    func apply(_ effects: [RequestRouting.Effect], now: Date) throws {
-        try base.apply(effects, now: now)
-    }
-
     func boundAccount(forConversation key: String, now: Date) throws -> AccountID? {
         try base.boundAccount(forConversation: key, now: now)
     }
 
-    func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration) throws {
-        try base.bindConversation(key, to: id, now: now, ttl: ttl)
-    }
-
-    func recordDecisions(_ records: [DecisionRecord]) throws {
-        try base.recordDecisions(records)
+    func record(_ effects: [RequestRouting.Effect], decisions: [DecisionRecord], now: Date) throws {
+        try base.record(effects, decisions: decisions, now: now)
     }
 }

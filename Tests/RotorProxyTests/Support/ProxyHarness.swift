@@ -25,17 +25,13 @@ struct FakeAccounts: AccountSource {
         return credentials
     }
 
-    func apply(_ effects: [RequestRouting.Effect], now: Date) throws {}
-
     /// Every turn state counts as minted by the first account (so a test's echoed turn state is forwarded to it);
     /// conversations are unbound.
     func boundAccount(forConversation key: String, now: Date) throws -> AccountID? {
         key.hasPrefix("turn-state:") ? list.first?.id : nil
     }
 
-    func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration) throws {}
-
-    func recordDecisions(_ records: [DecisionRecord]) throws {}
+    func record(_ effects: [RequestRouting.Effect], decisions: [DecisionRecord], now: Date) throws {}
 
     /// One ready account `acct-A` with access token `at-A`.
     static var one: FakeAccounts { FakeAccounts.make(["A"]) }
