@@ -81,7 +81,7 @@ extension DecisionRecord {
     }
 
     /// How an attempt ended, as the decision log spells it.
-    public enum Outcome: String, Hashable, Sendable, Codable, CaseIterable {
+    public enum Outcome: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
         /// The stream went to the client and completed.
         case success
         /// The usage window is used up (a cooldown until its reset).
@@ -114,6 +114,9 @@ extension DecisionRecord {
         case poolDry = "pool-dry"
         /// The request's bounds (switches, retries, time) were spent.
         case gaveUp = "gave-up"
+
+        /// The spelling of the decision log.
+        public var description: String { rawValue }
 
         /// The classification of an account failure.
         public init(_ classification: AccountFailure.Classification) {

@@ -246,8 +246,7 @@ extension RequestRouting {
                 guard case .surface(let failure?) = AttemptVerdict(classifying: .streamBrokeAfterCommit(streamBreak),
                                                                     now: now)
                 else { break }
-                // The account's own failure (a limit, a stall) cools it; it served, so no success is recorded.
-                effects.removeAll { if case .success = $0 { true } else { false } }
+                // The account served (last used now), and its own failure (a limit, a stall) still cools it.
                 effects += failureEffects(failure, account: account)
                 record.reason += " (\(failure.classification.rawValue))"
             }

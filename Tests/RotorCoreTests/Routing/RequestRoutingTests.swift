@@ -287,7 +287,7 @@ struct RequestRoutingTests {
     }
 
     /// After the commit a broken stream is surfaced, never replayed; an account-related cause still benches it, and
-    /// the committed attempt keeps its one decision row (no success is recorded for the account).
+    /// the committed attempt keeps its one decision row.
     @Test func brokenStreamIsSurfaced() {
         let pool = PoolModel(accounts: [testAccount(1)])
         var machine = RequestRouting.StateMachine(request: Self.request(conversation: "c"), startedAt: testNow)
@@ -300,7 +300,7 @@ struct RequestRoutingTests {
         #expect(bookkeeping.record.bytes == 120)
         #expect(bookkeeping.effects.contains { if case .failure(testID(1), let failure) = $0 {
             failure.classification == .rateLimit } else { false } })
-        #expect(!bookkeeping.effects.contains { if case .success = $0 { true } else { false } })
+        #expect(bookkeeping.effects.first == .success(testID(1), at: testNow, sawFailures: 0), "it served")
         #expect(bookkeeping.effects.contains(.bindConversation(key: "c", testID(1))))
     }
 

@@ -90,35 +90,21 @@ struct PoolModel {
         return nil
     }
 
-    /// Applies bookkeeping like the store does.
+    /// Applies bookkeeping like the store does, checking that no cooldown moves backwards.
     mutating func apply(_ bookkeeping: RequestRouting.Bookkeeping) {
-        var record = bookkeeping.record
-        for effect in bookkeeping.effects {
-            switch effect {
-            case .failure(let id, let failure):
-                let index = accounts.firstIndex { $0.id == id }!
-                let (count, decision) = CooldownPolicy.recordFailure(
-                    failure, after: accounts[index].consecutiveFailures, existing: accounts[index].cooldown, now: now,
-                    using: &generator)
-                if let old = accounts[index].activeCooldown(at: now), decision.cooldown.until < old.until {
-                    Issue.record("a cooldown moved backwards")
-                }
-                accounts[index].cooldown = decision.cooldown
-                accounts[index].consecutiveFailures = count
-                if record.accountID == id { record = record.noting(decision) }
-            case .status(let id, let status):
-                accounts[accounts.firstIndex { $0.id == id }!].status = status
-            case .success(let id, let at, let sawFailures):
-                let index = accounts.firstIndex { $0.id == id }!
-                if accounts[index].consecutiveFailures == sawFailures { accounts[index].consecutiveFailures = 0 }
-                accounts[index].lastUsedAt = at
-            case .usage(let id, let snapshot):
-                accounts[accounts.firstIndex { $0.id == id }!].usage = snapshot
-            case .bindConversation(let key, let id), .bindTurnState(let key, let id):
-                bindings[key] = id
+        let before = accounts
+        let cooldowns = RequestRouting.apply(bookkeeping.effects, to: &accounts, now: now, using: &generator)
+        for (old, new) in zip(before, accounts) {
+            if let previous = old.activeCooldown(at: now), let current = new.cooldown, current.until < previous.until {
+                Issue.record("a cooldown moved backwards")
             }
         }
-        records.append(record)
+        for effect in bookkeeping.effects {
+            if case .bindConversation(let key, let id) = effect { bindings[key] = id }
+            if case .bindTurnState(let key, let id) = effect { bindings[key] = id }
+        }
+        let record = bookkeeping.record
+        records.append(record.accountID.flatMap { cooldowns[$0] }.map(record.noting) ?? record)
     }
 
     /// The attempts of the recorded steps.

@@ -10,13 +10,25 @@ import RotorCore
 import RotorProxy
 import Synchronization
 
-/// Accounts kept in memory, so proxy tests need no database; what routing learns is not kept (the failover tests
-/// use the real store).
+/// Accounts kept in memory, so proxy tests need no database. Routing's effects on the accounts are applied the
+/// way the store applies them; bindings and decision rows are not kept (the failover tests use the real store).
 struct FakeAccounts: AccountSource {
+    /// The accounts as they start.
     var list: [Account]
     var tokens: [AccountID: AccountCredentials]
+    /// The accounts once routing changed them; `nil` until then.
+    private let changed = ChangedAccounts()
 
-    func accounts() throws -> [Account] { list }
+    private final class ChangedAccounts: Sendable {
+        let accounts = Mutex<[Account]?>(nil)
+    }
+
+    init(list: [Account], tokens: [AccountID: AccountCredentials]) {
+        self.list = list
+        self.tokens = tokens
+    }
+
+    func accounts() throws -> [Account] { changed.accounts.withLock { $0 } ?? list }
 
     func credentials(for id: AccountID) throws -> AccountCredentials? { tokens[id] }
 
@@ -31,7 +43,14 @@ struct FakeAccounts: AccountSource {
         key.hasPrefix("turn-state:") ? list.first?.id : nil
     }
 
-    func record(_ effects: [RequestRouting.Effect], decisions: [DecisionRecord], now: Date) throws {}
+    func record(_ effects: [RequestRouting.Effect], decisions: [DecisionRecord], now: Date) throws {
+        changed.accounts.withLock { changed in
+            var accounts = changed ?? list
+            var generator = SystemRandomNumberGenerator()
+            RequestRouting.apply(effects, to: &accounts, now: now, using: &generator)
+            changed = accounts
+        }
+    }
 
     /// One ready account `acct-A` with access token `at-A`.
     static var one: FakeAccounts { FakeAccounts.make(["A"]) }

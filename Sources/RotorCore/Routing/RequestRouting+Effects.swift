@@ -1,0 +1,49 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+extension RequestRouting {
+    /// Applies `effects` to the accounts they name, as the store does in one transaction: a failure adds one to the
+    /// count and takes ``CooldownPolicy``'s cooldown from the new count (merged, never shortened); a success resets
+    /// the count only if it still holds what the request read. Bindings are not part of an account and are skipped.
+    ///
+    /// - Returns: The cooldown each failure set, for the decision rows (``DecisionRecord/noting(_:)``).
+    @discardableResult
+    public static func apply(
+        _ effects: [Effect],
+        to accounts: inout [Account],
+        now: Date,
+        using generator: inout some RandomNumberGenerator
+    ) -> [AccountID: CooldownPolicy.Decision] {
+        var cooldowns: [AccountID: CooldownPolicy.Decision] = [:]
+        for effect in effects {
+            switch effect {
+            case .failure(let id, let failure):
+                guard let index = accounts.firstIndex(where: { $0.id == id }) else { continue }
+                let (count, decision) = CooldownPolicy.recordFailure(
+                    failure, after: accounts[index].consecutiveFailures, existing: accounts[index].cooldown, now: now,
+                    using: &generator)
+                accounts[index].consecutiveFailures = count
+                accounts[index].cooldown = decision.cooldown
+                cooldowns[id] = decision
+            case .status(let id, let status):
+                guard let index = accounts.firstIndex(where: { $0.id == id }) else { continue }
+                accounts[index].status = status
+            case .success(let id, let at, let sawFailures):
+                guard let index = accounts.firstIndex(where: { $0.id == id }) else { continue }
+                if accounts[index].consecutiveFailures == sawFailures { accounts[index].consecutiveFailures = 0 }
+                accounts[index].lastUsedAt = at
+            case .usage(let id, let snapshot):
+                guard let index = accounts.firstIndex(where: { $0.id == id }) else { continue }
+                if accounts[index].usage.map({ $0.observedAt <= snapshot.observedAt }) ?? true {
+                    accounts[index].usage = snapshot
+                }
+            case .bindConversation, .bindTurnState:
+                continue
+            }
+        }
+        return cooldowns
+    }
+}
