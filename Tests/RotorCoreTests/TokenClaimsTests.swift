@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorTestSupport
 import Testing
 
 struct TokenClaimsTests {
