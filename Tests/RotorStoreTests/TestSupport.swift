@@ -1,23 +1,8 @@
 import Foundation
 import RotorCore
 import RotorStore
+import RotorTestSupport
 import Testing
-
-/// Builds unsigned JWTs (header.payload.signature, base64url JSON) the way OpenAI's tokens are shaped.
-enum TestJWT {
-    static func make(_ claims: [String: Any]) -> String {
-        let header = encode(["alg": "none", "typ": "JWT"])
-        return "\(header).\(encode(claims)).signature"
-    }
-
-    static func encode(_ object: [String: Any]) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}
 
 /// Logins for tests: distinct identities with recognisable tokens.
 enum TestLogin {
@@ -41,20 +26,9 @@ enum TestLogin {
     }
 }
 
-/// A fresh directory under the system temp directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appending(path: "rotor-store-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    var stateDirectory: StateDirectory { StateDirectory(url: url.appending(path: "state")) }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
-    }
+extension TemporaryDirectory {
+    /// The state directory `state` inside this directory (not created yet).
+    var stateDirectory: StateDirectory { StateDirectory(url: appending("state")) }
 }
 
 /// The two kinds of store every store test runs against.
@@ -73,7 +47,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
         case .inMemory:
             return try body(AccountStore.inMemory(configuration: configuration))
         case .file:
-            let directory = try TemporaryDirectory()
+            let directory = try TemporaryDirectory(prefix: "rotor-store-tests")
             defer { directory.remove() }
             return try body(AccountStore(directory: directory.stateDirectory, configuration: configuration))
         }
