@@ -51,15 +51,6 @@ enum ShellChild {
         }
     }
 
-    /// A fresh private temporary directory.
-    static func temporaryDirectory() throws -> String {
-        var template = Array("/tmp/rotor-launcher-test-XXXXXX".utf8CString)
-        guard let path = mkdtemp(&template) else {
-            throw TestFailure("mkdtemp failed: errno \(errno)")
-        }
-        return String(cString: path)
-    }
-
     /// The contents of a small text file.
     static func read(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
