@@ -1,4 +1,5 @@
 import Foundation
+import RotorTestSupport
 
 /// Runs the built `rotor` executable as a user would, and captures what it prints.
 ///
@@ -47,11 +48,10 @@ enum RotorExecutable {
             process.arguments = arguments
         }
         process.environment = environment
-        let outputDirectory = FileManager.default.temporaryDirectory.appending(path: "rotor-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: outputDirectory) }
-        let stdoutURL = outputDirectory.appending(path: "stdout")
-        let stderrURL = outputDirectory.appending(path: "stderr")
+        let outputDirectory = try TemporaryDirectory(prefix: "rotor-run")
+        defer { outputDirectory.remove() }
+        let stdoutURL = outputDirectory.appending("stdout")
+        let stderrURL = outputDirectory.appending("stderr")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)

@@ -1,13 +1,17 @@
 import Foundation
+import RotorTestSupport
 
 /// A throw-away user environment: a temp HOME with a CODEX_HOME and a ROTOR_HOME that does not exist yet.
 struct RotorHome {
-    let root: URL
+    private let temporary: TemporaryDirectory
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appending(path: "rotor-cli-tests-\(UUID().uuidString)")
+        temporary = try TemporaryDirectory(prefix: "rotor-cli-tests")
         try FileManager.default.createDirectory(at: codexHome, withIntermediateDirectories: true)
     }
+
+    /// The HOME of the environment.
+    var root: URL { temporary.url }
 
     var rotorHome: URL { root.appending(path: "rotor-state") }
     var codexHome: URL { root.appending(path: "codex") }
@@ -42,7 +46,7 @@ struct RotorHome {
     }
 
     func remove() {
-        try? FileManager.default.removeItem(at: root)
+        temporary.remove()
     }
 }
 
@@ -55,7 +59,7 @@ enum AuthFile {
         refreshToken: String = "rt-SECRET-1",
         accessTokenExpiry: Int = 2_000_000_000
     ) -> String {
-        let idToken = jwt([
+        let idToken = TestJWT.make([
             "email": email,
             "https://api.openai.com/auth": ["chatgpt_account_id": accountID, "chatgpt_plan_type": plan],
         ])
@@ -72,7 +76,7 @@ enum AuthFile {
 
     /// An access token of `accountID` that expires at `expiry` (unix seconds).
     static func accessToken(accountID: String = "acct-0001", expiry: Int) -> String {
-        jwt(["exp": expiry, "https://api.openai.com/auth": ["chatgpt_account_id": accountID]])
+        TestJWT.make(["exp": expiry, "https://api.openai.com/auth": ["chatgpt_account_id": accountID]])
     }
 
     static let apiKeyOnly = json(["OPENAI_API_KEY": "sk-test-key"])
@@ -80,17 +84,6 @@ enum AuthFile {
     static let malformedJWT = json([
         "tokens": ["id_token": "not-a-jwt", "access_token": "at", "refresh_token": "rt", "account_id": "acct"],
     ])
-
-    static func jwt(_ claims: [String: Any]) -> String {
-        "\(base64URL(["alg": "none"])).\(base64URL(claims)).sig"
-    }
-
-    private static func base64URL(_ object: [String: Any]) -> String {
-        (try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
 
     private static func json(_ object: [String: Any]) -> String {
         String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
