@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RotorCore
 import RotorStore
+import RotorTestSupport
 import Synchronization
 import Testing
 
@@ -28,7 +29,7 @@ struct BrowserLoginTests {
         user: TestUser,
         browser: (@Sendable (URL) async throws -> Void)? = nil
     ) async throws -> LoginTokens {
-        try await Bounded.wait("the login") {
+        try await withTimeout(.seconds(10), waitingFor: "the login") {
             try await withThrowingTaskGroup(of: LoginTokens?.self) { group in
                 group.addTask {
                     var rng = SystemRandomNumberGenerator()

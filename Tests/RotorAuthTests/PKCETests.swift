@@ -1,4 +1,5 @@
 import Foundation
+import RotorTestSupport
 import Testing
 
 @testable import RotorAuth

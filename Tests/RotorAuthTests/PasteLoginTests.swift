@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import RotorTestSupport
 import Synchronization
 import Testing
 
@@ -13,7 +14,7 @@ struct PasteLoginTests {
     func run(_ issuer: OAuthIssuer, user: TestUser, timeout: Duration = .seconds(20)) async throws -> LoginTokens {
         let login = PasteLogin(
             issuer: issuer, httpClient: .shared, logger: logger, settings: LoginSettings(timeout: timeout))
-        return try await Bounded.wait("the login") {
+        return try await withTimeout(.seconds(10), waitingFor: "the login") {
             var rng = SystemRandomNumberGenerator()
             return try await login.run(console: user, input: user, using: &rng)
         }

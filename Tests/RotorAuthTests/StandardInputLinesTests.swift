@@ -1,3 +1,4 @@
+import RotorTestSupport
 import Testing
 
 @testable import RotorAuth
@@ -39,7 +40,7 @@ struct StandardInputLinesTests {
         try await withPipe { readEnd, _ in
             let lines = StandardInputLines(descriptor: readEnd)
             let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-            let outcome = try await Bounded.wait("the cancelled read") {
+            let outcome = try await withTimeout(.seconds(10), waitingFor: "the cancelled read") {
                 await withTaskGroup(of: String.self) { group in
                     group.addTask {
                         startedContinuation.yield()

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import RotorCore
+import RotorTestSupport
 import Synchronization
 import Testing
 
@@ -22,6 +23,8 @@ struct TokenRefresherTests {
 
     /// A fresh state directory holding one account whose access token is `accessToken` and refresh token `rt-0`.
     struct Fixture {
+        /// Holds the state directory; the test removes it when done.
+        var temporary: TemporaryDirectory
         var directory: StateDirectory
         var store: AccountStore
         var id: AccountID
@@ -29,8 +32,8 @@ struct TokenRefresherTests {
     }
 
     func makeFixture(accessTokenExpiresAt: Date? = nil) throws -> Fixture {
-        let url = FileManager.default.temporaryDirectory.appending(path: "rotor-auth-\(UUID().uuidString)")
-        let directory = StateDirectory(url: url)
+        let temporary = try TemporaryDirectory(prefix: "rotor-auth")
+        let directory = StateDirectory(url: temporary.appending("state"))
         let store = try AccountStore(directory: directory)
         let expiresAt = accessTokenExpiresAt ?? now.addingTimeInterval(3600)
         let credentials = AccountCredentials(
@@ -46,7 +49,7 @@ struct TokenRefresherTests {
             accessTokenExpiresAt: expiresAt
         )
         guard case .added(let account) = try store.saveLogin(login) else { throw CancellationError() }
-        return Fixture(directory: directory, store: store, id: account.id, original: credentials)
+        return Fixture(temporary: temporary, directory: directory, store: store, id: account.id, original: credentials)
     }
 
     func refresher(_ fixture: Fixture, store: AccountStore? = nil, issuer: OAuthIssuer) -> TokenRefresher {
@@ -59,13 +62,14 @@ struct TokenRefresherTests {
     /// is never reused (the fake would revoke the account), and the new tokens are stored before they are used.
     @Test func concurrentUnauthorizedCallersShareOneRefresh() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer(holdingRefreshes: true)
         fake.register(refreshToken: "rt-0", identity: identity)
         try await fake.run { issuer in
             let refresher = refresher(fixture, issuer: issuer)
             let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
             let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-            let results = try await Bounded.wait("eight refreshed credentials") {
+            let results = try await withTimeout(.seconds(10), waitingFor: "eight refreshed credentials") {
                 try await withThrowingTaskGroup(of: AccountCredentials.self) { group in
                     for _ in 0..<8 {
                         group.addTask {
@@ -105,25 +109,31 @@ struct TokenRefresherTests {
     /// account's flock while the first refreshes, then finds the new token and uses it without refreshing.
     @Test func refreshersOnSeparateStoresShareOneRefresh() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let otherStore = try AccountStore(directory: fixture.directory)
         let fake = FakeIssuer(holdingRefreshes: true)
         fake.register(refreshToken: "rt-0", identity: identity)
         try await fake.run { issuer in
             let first = refresher(fixture, issuer: issuer)
             var second = refresher(fixture, store: otherStore, issuer: issuer)
-            let lockClock = SignallingClock()
+            let lockClock = TestClock()
             second.lockClock = lockClock
             let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
             let secondRefresher = second
-            let results = try await Bounded.wait("both refreshers") {
+            let results = try await withTimeout(.seconds(10), waitingFor: "both refreshers") {
                 try await withThrowingTaskGroup(of: AccountCredentials.self) { group in
                     group.addTask { try await first.credentials(for: fixture.id, trigger: trigger, now: now) }
                     var arrivals = fake.refreshArrivals.makeAsyncIterator()
                     _ = await arrivals.next()
                     group.addTask { try await secondRefresher.credentials(for: fixture.id, trigger: trigger, now: now) }
-                    try await lockClock.firstSleep()
+                    try await lockClock.waitForSleepers()
                     fake.refreshGate?.open()
-                    return try await group.reduce(into: []) { $0.append($1) }
+                    // The second sleeps on the test clock until moved on, so the first (done, lock released)
+                    // answers first; then the second tries the lock again.
+                    var results = [try #require(try await group.next())]
+                    try await lockClock.advanceToNextSleeper()
+                    results.append(try #require(try await group.next()))
+                    return results
                 }
             }
             #expect(fake.refreshCount == 1)
@@ -136,6 +146,7 @@ struct TokenRefresherTests {
     /// call tries again.
     @Test func revokedRefreshTokenNeedsLoginAndIsNeverRetried() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer()
         fake.register(refreshToken: "rt-elsewhere", identity: identity)
         fake.state.withLock { $0.refreshAccounts[identity.accountID]?.usedRefreshTokens = ["rt-0"] }
@@ -161,6 +172,7 @@ struct TokenRefresherTests {
     /// Other failures are transient and change nothing stored.
     @Test func serverErrorIsTransient() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer()
         fake.state.withLock { $0.refreshFailure = FakeIssuer.Answer(status: 503, body: "") }
         try await fake.run { issuer in
@@ -180,6 +192,7 @@ struct TokenRefresherTests {
     /// An answer without id token or refresh token keeps the old ones; the expiry comes from the new access token.
     @Test func omittedTokensKeepTheirOldValues() async throws {
         let fixture = try makeFixture(accessTokenExpiresAt: now.addingTimeInterval(60))
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer()
         fake.register(refreshToken: "rt-0", identity: identity)
         fake.state.withLock { $0.omissions = FakeIssuer.Omissions(idToken: true, refreshToken: true) }
@@ -199,6 +212,7 @@ struct TokenRefresherTests {
     /// A token that is not near expiry is used without any refresh.
     @Test func freshTokenIsUsedAsIs() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer()
         try await fake.run { issuer in
             let credentials = try await refresher(fixture, issuer: issuer).credentials(
@@ -212,11 +226,12 @@ struct TokenRefresherTests {
     /// longer near expiry, it uses that token and does not refresh.
     @Test func nearExpiryRefreshIsSkippedWhenAnotherHolderRefreshed() async throws {
         let fixture = try makeFixture(accessTokenExpiresAt: now.addingTimeInterval(60))
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer()
         fake.register(refreshToken: "rt-0", identity: identity)
         try await fake.run { issuer in
             var refresher = refresher(fixture, issuer: issuer)
-            let lockClock = SignallingClock()
+            let lockClock = TestClock()
             refresher.lockClock = lockClock
             let waiting = refresher
             // The test plays the other process: it holds the account's lock while it stores fresh tokens.
@@ -232,14 +247,15 @@ struct TokenRefresherTests {
                 refreshToken: "rt-elsewhere",
                 lastRefresh: now
             )
-            let result = try await Bounded.wait("the waiting refresher") {
+            let result = try await withTimeout(.seconds(10), waitingFor: "the waiting refresher") {
                 try await withThrowingTaskGroup(of: AccountCredentials?.self) { group in
                     group.addTask { try await waiting.credentials(for: fixture.id, trigger: nil, now: now) }
-                    try await lockClock.firstSleep()
+                    try await lockClock.waitForSleepers()
                     try fixture.store.storeRefreshedCredentials(
                         elsewhere, accessTokenExpiresAt: now.addingTimeInterval(3600), for: fixture.id,
                         replacingRefreshToken: "rt-0")
                     flock(descriptor, LOCK_UN)
+                    try await lockClock.advanceToNextSleeper()
                     return try await group.next() ?? nil
                 }
             }
@@ -252,6 +268,7 @@ struct TokenRefresherTests {
     /// tokens: the refresher keeps the lock and retries the write until it succeeds, and the request gets them.
     @Test func refreshedTokensSurviveABusyStore() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let busyStore = try AccountStore(
             directory: fixture.directory, configuration: .init(busyTimeout: .milliseconds(50)))
         let fake = FakeIssuer()
@@ -263,7 +280,7 @@ struct TokenRefresherTests {
             let refresher = TokenRefresher(
                 store: busyStore, directory: fixture.directory, issuer: issuer, httpClient: .shared, logger: logger)
             let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
-            let refreshed = try await Bounded.wait("the refreshed credentials") {
+            let refreshed = try await withTimeout(.seconds(10), waitingFor: "the refreshed credentials") {
                 try await withThrowingTaskGroup(of: AccountCredentials?.self) { group in
                     group.addTask { try await refresher.credentials(for: fixture.id, trigger: trigger, now: now) }
                     group.addTask {
@@ -289,6 +306,7 @@ struct TokenRefresherTests {
     /// private recovery file with one error naming the runbook, and the next store open adopts them.
     @Test func unwritableStoreKeepsRefreshedTokensInARecoveryFile() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let busyStore = try AccountStore(
             directory: fixture.directory, configuration: .init(busyTimeout: .milliseconds(20)))
         let fake = FakeIssuer()
@@ -299,9 +317,14 @@ struct TokenRefresherTests {
             var refresher = TokenRefresher(
                 store: busyStore, directory: fixture.directory, issuer: issuer, httpClient: .shared, logger: logger)
             refresher.storeRetryBudget = .seconds(5)
-            refresher.storeRetryClock = TestClock()
+            let retryClock = TestClock()
+            refresher.storeRetryClock = retryClock
             let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
-            return try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
+            let retrying = refresher
+            // The retry pauses pass at once: the clock moves to each one's end as soon as it starts.
+            return try await retryClock.advancingSleepers {
+                try await retrying.credentials(for: fixture.id, trigger: trigger, now: now)
+            }
         }
         holder.release()
         #expect(refreshed.refreshToken == "rt-acct-A-1")
@@ -309,7 +332,7 @@ struct TokenRefresherTests {
         let file = TokenRecovery.url(for: fixture.id, in: fixture.directory).path(percentEncoded: false)
         let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        let errors = try await Bounded.wait("the error about the recovery file") {
+        let errors = try await withTimeout(.seconds(10), waitingFor: "the error about the recovery file") {
             var errors: [String] = []
             for await (level, message) in messages {
                 if level >= .error { errors.append(message) }
@@ -329,6 +352,7 @@ struct TokenRefresherTests {
     /// re-login's tokens.
     @Test func aReloginDuringTheRefreshWins() async throws {
         let fixture = try makeFixture()
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer(holdingRefreshes: true)
         fake.register(refreshToken: "rt-0", identity: identity)
         let relogin = AccountLogin(
@@ -345,7 +369,7 @@ struct TokenRefresherTests {
         try await fake.run { issuer in
             let refresher = refresher(fixture, issuer: issuer)
             let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
-            let result = try await Bounded.wait("the refresh") {
+            let result = try await withTimeout(.seconds(10), waitingFor: "the refresh") {
                 try await withThrowingTaskGroup(of: AccountCredentials.self) { group in
                     group.addTask { try await refresher.credentials(for: fixture.id, trigger: trigger, now: now) }
                     var arrivals = fake.refreshArrivals.makeAsyncIterator()
@@ -365,6 +389,7 @@ struct TokenRefresherTests {
     /// refresh token is never sent.
     @Test func theNextRefreshAdoptsARecoveryFile() async throws {
         let fixture = try makeFixture(accessTokenExpiresAt: now.addingTimeInterval(60))
+        defer { fixture.temporary.remove() }
         let fake = FakeIssuer()
         fake.register(refreshToken: "rt-recovered", identity: identity)
         fake.state.withLock { $0.refreshAccounts[identity.accountID]?.usedRefreshTokens = ["rt-0"] }
