@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// How long the proxy holds a client connection, and how many it holds: a client that sends nothing, a head or a

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import RotorCore
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// rotor's own error answers reach the client with the status, type, code and message the catalogue gives them:

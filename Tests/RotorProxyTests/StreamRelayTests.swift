@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import RotorCore
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// What the streaming relay forwards: whole SSE events, unchanged, so that the event ending a broken stream always
@@ -32,7 +33,7 @@ struct StreamRelayTests {
     func brokenMidEventEndsWithAStandaloneInterruption(_ upstreamBreak: UpstreamBreak) async throws {
         let split = SSE.textDelta("split in two")
         let complete = SSE.created("resp_cut") + SSE.textDelta("whole") + split
-        let clientHasTheCompleteEvents = Signal()
+        let clientHasTheCompleteEvents = Gate()
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in
                 SSE.streaming { writer in
@@ -49,7 +50,7 @@ struct StreamRelayTests {
                     var body: [UInt8] = []
                     for try await buffer in answer.body {
                         body += buffer.readableBytesView
-                        if body.count >= complete.utf8.count { clientHasTheCompleteEvents.fire() }
+                        if body.count >= complete.utf8.count { clientHasTheCompleteEvents.open() }
                     }
                     #expect(body.starts(with: Array(complete.utf8)), "the complete events reach the client unchanged")
                     let rest = Array(body.dropFirst(complete.utf8.count))
@@ -123,7 +124,7 @@ struct StreamRelayTests {
     /// account gets no cooldown.
     @Test func slowReaderGetsTheWholeStreamAndCoolsNoAccount() async throws {
         let start = Self.largeResponseStart(id: "resp_slow")
-        let clientHasTheStart = Signal()
+        let clientHasTheStart = Gate()
         try await RotationWorld.with(["A"]) { world in
             try await withTimeout(.seconds(60)) {
                 try await FakeUpstream.run(handler: { _ in
@@ -141,7 +142,7 @@ struct StreamRelayTests {
                             let head = try connection.readHead()
                             Thread.sleep(forTimeInterval: Self.pause)
                             var body = try connection.readChunks(atLeast: start.utf8.count)
-                            clientHasTheStart.fire()
+                            clientHasTheStart.open()
                             body += try connection.readChunks()
                             return (head.status, body)
                         }
@@ -165,8 +166,8 @@ struct StreamRelayTests {
     /// exit can take longer than the test's short idle timeout.)
     @Test func clientLeavingMidStreamCoolsNoAccount() async throws {
         let start = Self.largeResponseStart(id: "resp_left")
-        let clientHasTheStart = Signal()
-        let upstreamCancelled = Signal()
+        let clientHasTheStart = Gate()
+        let upstreamCancelled = Gate()
         try await RotationWorld.with(["A"]) { world in
             try await withTimeout(.seconds(60)) {
                 try await FakeUpstream.run(handler: { _ in
@@ -180,7 +181,7 @@ struct StreamRelayTests {
                                     "response.output_text.delta", #"{"type":"response.output_text.delta","delta":"."}"#)))
                             }
                         } catch {
-                            upstreamCancelled.fire()
+                            upstreamCancelled.open()
                             throw error
                         }
                     }
@@ -193,7 +194,7 @@ struct StreamRelayTests {
                             let head = try connection.readHead()
                             Thread.sleep(forTimeInterval: Self.pause)
                             _ = try connection.readChunks(atLeast: start.utf8.count)
-                            clientHasTheStart.fire()
+                            clientHasTheStart.open()
                             connection.hangUp()
                             return head.status
                         }

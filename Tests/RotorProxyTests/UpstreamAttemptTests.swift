@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import RotorCore
 @testable import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// `UpstreamAttempt.perform`, the call the failover loop makes once per attempt: it holds the answer until the
