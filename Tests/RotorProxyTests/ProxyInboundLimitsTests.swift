@@ -308,7 +308,7 @@ struct ProxyInboundLimitsTests {
 private final class HeldUpstream: Sendable {
     private let arrivals: AsyncStream<Void>
     private let arrived: AsyncStream<Void>.Continuation
-    private let release = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
+    private let release = Gate()
 
     init() {
         (arrivals, arrived) = AsyncStream<Void>.makeStream()
@@ -317,7 +317,7 @@ private final class HeldUpstream: Sendable {
     var handler: FakeUpstream.Handler {
         { [arrived, release] _ in
             arrived.yield()
-            try await release.futureResult.get()
+            await release.wait()
             return SSE.response(SSE.okStream)
         }
     }
@@ -329,6 +329,6 @@ private final class HeldUpstream: Sendable {
 
     /// Lets every held request (and any later one) be answered.
     func releaseAll() {
-        release.succeed()
+        release.open()
     }
 }
