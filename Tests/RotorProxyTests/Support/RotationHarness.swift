@@ -9,6 +9,7 @@ import RotorAuth
 import RotorCore
 import RotorProxy
 import RotorStore
+import RotorTestSupport
 import Synchronization
 
 /// A state directory with a real store holding accounts `A`, `B`, … (chatgpt id `acct-X`, access token `at-X-0`,
@@ -19,9 +20,9 @@ struct RotationWorld: Sendable {
     let ids: [String: AccountID]
 
     static func with<T: Sendable>(_ names: [String], _ body: (RotationWorld) async throws -> T) async throws -> T {
-        let url = FileManager.default.temporaryDirectory.appending(path: "rotor-rotation-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: url) }
-        let directory = StateDirectory(url: url)
+        let temporary = try TemporaryDirectory(prefix: "rotor-rotation")
+        defer { temporary.remove() }
+        let directory = StateDirectory(url: temporary.appending("state"))
         let store = try AccountStore(directory: directory)
         var ids: [String: AccountID] = [:]
         for name in names {
