@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -29,7 +30,9 @@ struct LogRedactionTests {
 
     /// Log lines carry the constant message and sorted metadata, with sensitive metadata redacted.
     @Test func writesRedactedLines() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rotor-log-\(UUID().uuidString)").path
+        let directory = try TemporaryDirectory(prefix: "rotor-log")
+        defer { directory.remove() }
+        let path = directory.path("rotor.log")
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         #expect(fd >= 0)
         let handler = RotorLogHandler(label: "rotor", level: .info, outputs: [LogOutput(descriptor: fd)])

@@ -1,18 +1,15 @@
 import Foundation
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 struct ProxySecretTests {
-    private func temporaryPath() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotor-secret-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("proxy.secret").path
-    }
-
     /// A new secret file holds one base64url line of 32 bytes and is created with mode 0600; loading it again
     /// gives the same secret.
     @Test func createsAPrivateFileAndReusesIt() throws {
-        let path = try temporaryPath()
+        let directory = try TemporaryDirectory(prefix: "rotor-secret")
+        defer { directory.remove() }
+        let path = directory.path("proxy.secret")
         let created = try ProxySecret.loadOrCreate(at: path)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -25,7 +22,9 @@ struct ProxySecretTests {
 
     /// A secret file others can read is refused, as is one that does not hold a secret.
     @Test func refusesUnsafeOrMalformedFiles() throws {
-        let path = try temporaryPath()
+        let directory = try TemporaryDirectory(prefix: "rotor-secret")
+        defer { directory.remove() }
+        let path = directory.path("proxy.secret")
         _ = try ProxySecret.loadOrCreate(at: path)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         #expect(throws: ProxySecretError.notPrivate(path: path)) { try ProxySecret.loadOrCreate(at: path) }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import RotorProxy
+import RotorTestSupport
 import Testing
 
 struct RotorLoggingTests {
@@ -20,11 +21,10 @@ struct RotorLoggingTests {
 
     /// A log file over the size limit is moved aside to `.1` (replacing an older one); a smaller one is kept.
     @Test func rotatesLargeLogFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "rotor-log-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appending(path: "rotor.log")
-        let rotated = directory.appending(path: "rotor.log.1")
+        let directory = try TemporaryDirectory(prefix: "rotor-log")
+        defer { directory.remove() }
+        let file = directory.appending("rotor.log")
+        let rotated = directory.appending("rotor.log.1")
         try Data(repeating: 65, count: 100).write(to: file)
         RotorLogging.rotateIfLarge(file, limit: 100)
         #expect(FileManager.default.fileExists(atPath: file.path))
