@@ -12,7 +12,7 @@ import Testing
 
 /// The failover loop against a fake upstream scripted per account, over the real shared store.
 @Suite(.timeLimit(.minutes(1)))
-struct FailoverTests {
+struct FailoverLoopTests {
     /// A usage-limited account is skipped within the same request: the client gets B's whole stream, and A stays
     /// out exactly until the server's `resets_at`.
     @Test func usageLimitFailsOverToNextAccount() async throws {
