@@ -4,7 +4,7 @@ import Testing
 
 @testable import rotor
 
-struct AccountsAddCommandTests {
+struct AccountsAddTests {
     /// One login method at a time; the browser is the default; `--label` names the account.
     @Test func parsesMethodAndLabel() throws {
         let plain = try #require(try Rotor.parseAsRoot(["accounts", "add"]) as? Rotor.Accounts.Add)

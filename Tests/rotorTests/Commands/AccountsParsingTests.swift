@@ -6,7 +6,7 @@ import Testing
 
 @testable import rotor
 
-struct AccountsCommandParsingTests {
+struct AccountsParsingTests {
     /// `reset` takes exactly one of an account and --all.
     @Test(arguments: [
         (["accounts", "reset", "work"], true),

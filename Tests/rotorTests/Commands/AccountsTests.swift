@@ -5,7 +5,7 @@ import Testing
 
 /// `rotor accounts …` run as a user would: the built executable, a fresh ROTOR_HOME, stdout, stderr, exit code.
 @Suite(.serialized)
-struct AccountsCommandTests {
+struct AccountsTests {
     /// The first import adds the account; importing the same identity again updates it, never a duplicate.
     @Test func importAddsThenUpdates() throws {
         let home = try RotorHome()

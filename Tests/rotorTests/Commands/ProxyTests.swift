@@ -6,7 +6,7 @@ import Testing
 
 @testable import rotor
 
-struct ProxyCommandTests {
+struct ProxyTests {
     /// The ready line: the base URL and the secret file, or one JSON object for scripts.
     @Test func rendersTheReadyLine() {
         let endpoint = ProxyEndpoint(host: .ipv4, port: 4567)

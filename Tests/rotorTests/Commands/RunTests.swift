@@ -7,7 +7,7 @@ import Glibc
 
 /// `rotor run` as a user runs it: the built executable, a fresh ROTOR_HOME, a child that proves what it received.
 @Suite(.serialized)
-struct RunCommandTests {
+struct RunTests {
     /// A throw-away home with one imported account, and a directory for markers, outputs and fake tools.
     struct Workspace {
         let home: RotorHome
