@@ -18,9 +18,13 @@ public final class TestClock: Clock, Sendable {
             self.offset = offset
         }
 
+        /// The instant `duration` after this one.
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        /// The time from this instant to `other` (negative if `other` is earlier).
         public func duration(to other: Instant) -> Duration { other.offset - offset }
+        /// Whether `lhs` comes before `rhs`.
         public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        /// The instant as its offset from the clock's start.
         public var description: String { "start + \(offset)" }
     }
 
@@ -48,11 +52,14 @@ public final class TestClock: Clock, Sendable {
         self.startDate = startDate
     }
 
+    /// The clock's current instant: its start plus every advance so far.
     public var now: Instant { state.withLock { $0.now } }
 
+    /// Zero: the clock moves only by the amounts a test advances it.
     public var minimumResolution: Duration { .zero }
 
-    /// The wall time: the start date plus the time the clock has been advanced.
+    /// The wall time: the start date plus the time the clock has been advanced. (It is not called `now`: that is
+    /// the clock's `Instant`, as `Clock` requires.)
     public var date: Date {
         startDate.addingTimeInterval(Self.seconds(now.offset))
     }

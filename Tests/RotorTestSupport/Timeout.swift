@@ -11,6 +11,7 @@ public struct TimedOut: Error, CustomStringConvertible {
         self.what = what
     }
 
+    /// The failure as a test prints it, e.g. `timed out after 10.0 seconds waiting for the device login`.
     public var description: String { "timed out after \(limit) waiting for \(what)" }
 }
 
