@@ -128,17 +128,28 @@ let package = Package(
             path: "bench/RotorBench",
             swiftSettings: upcomingFeatures
         ),
-        .testTarget(name: "RotorCoreTests", dependencies: ["RotorCore"], swiftSettings: upcomingFeatures),
-        .testTarget(name: "RotorPlatformTests", dependencies: ["RotorPlatform"], swiftSettings: upcomingFeatures),
+        // What the tests share: JWTs, a seeded generator, a gate, bounded waits, temporary directories, a test clock.
+        // Depends on Foundation only, so that every test target can use it.
+        .target(
+            name: "RotorTestSupport",
+            path: "Tests/RotorTestSupport",
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(name: "RotorTestSupportTests", dependencies: ["RotorTestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "RotorCoreTests", dependencies: ["RotorCore", "RotorTestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "RotorPlatformTests", dependencies: ["RotorPlatform", "RotorTestSupport"],
+            swiftSettings: upcomingFeatures),
         .testTarget(
             name: "RotorStoreTests",
-            dependencies: ["RotorStore", "RotorCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RotorStore", "RotorCore", "RotorTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "RotorAuthTests",
             dependencies: [
-                "RotorAuth", "RotorStore", "RotorCore",
+                "RotorAuth", "RotorStore", "RotorCore", "RotorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -152,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "RotorProxyTests",
             dependencies: [
-                "RotorProxy", "RotorAuth", "RotorStore", "RotorCore",
+                "RotorProxy", "RotorAuth", "RotorStore", "RotorCore", "RotorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -169,10 +180,15 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcomingFeatures
         ),
-        .testTarget(name: "RotorLauncherTests", dependencies: ["RotorLauncher"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "RotorLauncherTests", dependencies: ["RotorLauncher", "RotorTestSupport"],
+            swiftSettings: upcomingFeatures),
         .testTarget(
             name: "rotorTests",
-            dependencies: ["rotor", "RotorCore", "RotorStore", "RotorProxy", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "rotor", "RotorCore", "RotorStore", "RotorProxy", "RotorTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -1,4 +1,5 @@
 import RotorLauncher
+import RotorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,9 @@ import Glibc
     /// Descriptors the parent holds without close-on-exec (sockets, the database, lock files) do not reach the
     /// child: it has only 0, 1 and 2.
     @Test func childInheritsOnlyStandardDescriptors() async throws {
-        let directory = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let directory = temporary.path
         var leaked: [Int32] = [0, 0]
         #expect(pipe(&leaked) == 0)
         let leakedFile = open("/dev/null", O_RDONLY)
@@ -34,7 +37,9 @@ import Glibc
     /// The child stays in the parent's process group and session (the terminal's foreground group), unlike
     /// Foundation.Process, which moves it to a background group.
     @Test func childStaysInParentsProcessGroup() async throws {
-        let directory = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let directory = temporary.path
         let output = "\(directory)/stat"
         let child = try await ChildProcess.spawn(ShellChild.command(#"cat /proc/$$/stat > "$1""#, output))
         #expect(try await ShellChild.waitBounded(child) == .exited(0))
@@ -48,7 +53,9 @@ import Glibc
 
     /// The argument vector and the environment reach the child exactly, `argv[0]` included.
     @Test func passesArgumentsAndEnvironment() async throws {
-        let directory = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let directory = temporary.path
         let output = "\(directory)/out"
         let command = ChildCommand(
             executablePath: "/bin/sh",
@@ -67,7 +74,9 @@ import Glibc
 
     /// A file that the kernel refuses to execute is a launch error in the parent, not a child that exits 127.
     @Test func execFailureIsReportedToTheParent() async throws {
-        let directory = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let directory = temporary.path
         let noFormat = "\(directory)/not-a-program"
         try ShellChild.write("just text, no #! line\n", to: noFormat, mode: 0o755)
         let notExecutable = "\(directory)/not-executable"

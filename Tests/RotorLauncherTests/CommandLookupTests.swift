@@ -1,4 +1,5 @@
 import RotorLauncher
+import RotorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,9 @@ import Glibc
     /// A name is looked up in PATH order and the first executable regular file wins, skipping directories and
     /// files without the execute bit, as execvp does.
     @Test func searchesPathInOrder() throws {
-        let root = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let root = temporary.path
         for directory in ["a", "b", "c"] {
             #expect(mkdir("\(root)/\(directory)", 0o700) == 0)
         }
@@ -24,7 +27,9 @@ import Glibc
 
     /// A missing command, or one that exists only without the execute bit, is refused with a clear error.
     @Test func refusesMissingOrNotExecutable() throws {
-        let root = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let root = temporary.path
         try ShellChild.write("#!/bin/sh\n", to: "\(root)/plain", mode: 0o644)
         let lookup = CommandLookup(searchPath: root)
         let missing = #expect(throws: LaunchError.self) { try lookup.resolve("no-such-tool-here") }
@@ -38,7 +43,9 @@ import Glibc
 
     /// A name with a slash is a path: PATH is not consulted.
     @Test func pathsAreUsedAsGiven() throws {
-        let root = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let root = temporary.path
         try ShellChild.write("#!/bin/sh\n", to: "\(root)/tool", mode: 0o755)
         let lookup = CommandLookup(searchPath: "/nonexistent")
         #expect(try lookup.resolve("\(root)/tool") == "\(root)/tool")

@@ -1,4 +1,5 @@
 @testable import RotorLauncher
+import RotorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -42,7 +43,9 @@ import Glibc
     /// Signals rotor ignores or blocks are not inherited: the child starts with default dispositions and an empty
     /// mask, so Ctrl-C reaches it normally.
     @Test func childStartsWithDefaultSignalHandling() async throws {
-        let directory = try ShellChild.temporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-launcher-test")
+        defer { temporary.remove() }
+        let directory = temporary.path
         let output = "\(directory)/status"
         let script = #"exec grep -E '^Sig(Blk|Ign):' /proc/self/status > "$1""#
         let status = try await ForegroundChild.run(ShellChild.command(script, output))

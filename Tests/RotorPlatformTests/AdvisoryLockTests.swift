@@ -1,3 +1,4 @@
+import RotorTestSupport
 import Testing
 
 @testable import RotorPlatform
@@ -9,20 +10,20 @@ import Glibc
 /// Two open files of one lock file play two processes: `flock` locks belong to the open file, not the process.
 struct AdvisoryLockTests {
     struct Holders {
-        let file: TemporaryFile
+        let directory: TemporaryDirectory
         let first: AdvisoryLock
         let second: AdvisoryLock
 
         init() throws {
-            file = try TemporaryFile(named: "lock")
-            first = AdvisoryLock(descriptor: try PrivateFile.open(file.path, flags: O_RDWR))
-            second = AdvisoryLock(descriptor: try PrivateFile.open(file.path, flags: O_RDWR))
+            directory = try TemporaryDirectory(prefix: "rotor-platform")
+            first = AdvisoryLock(descriptor: try PrivateFile.open(directory.path("lock"), flags: O_RDWR))
+            second = AdvisoryLock(descriptor: try PrivateFile.open(directory.path("lock"), flags: O_RDWR))
         }
 
         func close() {
             PrivateFile.close(first.descriptor)
             PrivateFile.close(second.descriptor)
-            file.remove()
+            directory.remove()
         }
     }
 

@@ -1,3 +1,4 @@
+import RotorTestSupport
 import Testing
 
 @testable import RotorPlatform
@@ -9,26 +10,28 @@ import Glibc
 struct PrivateFileTests {
     /// A new file is 0600 and close-on-exec; opening it again with `O_EXCL` reports that it exists.
     @Test func createsPrivateFilesAndReportsAnExistingOneToExclusiveCreation() throws {
-        let file = try TemporaryFile()
-        defer { file.remove() }
-        let descriptor = try PrivateFile.open(file.path, flags: O_WRONLY | O_EXCL)
+        let directory = try TemporaryDirectory(prefix: "rotor-platform")
+        defer { directory.remove() }
+        let path = directory.path("file")
+        let descriptor = try PrivateFile.open(path, flags: O_WRONLY | O_EXCL)
         defer { PrivateFile.close(descriptor) }
         #expect(PrivateFile.permissions(ofDescriptor: descriptor) == 0o600)
         #expect(fcntl(descriptor, F_GETFD) & FD_CLOEXEC == FD_CLOEXEC)
         #expect(throws: PrivateFile.OpenError(step: .open, error: .fileExists)) {
-            _ = try PrivateFile.open(file.path, flags: O_WRONLY | O_EXCL)
+            _ = try PrivateFile.open(path, flags: O_WRONLY | O_EXCL)
         }
     }
 
     /// An existing file with a looser mode is tightened to 0600 when opened.
     @Test func tightensALooseFile() throws {
-        let file = try TemporaryFile()
-        defer { file.remove() }
-        let loose = open(file.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        let directory = try TemporaryDirectory(prefix: "rotor-platform")
+        defer { directory.remove() }
+        let path = directory.path("file")
+        let loose = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         try #require(loose >= 0)
         fchmod(loose, 0o644)
         close(loose)
-        let descriptor = try PrivateFile.open(file.path, flags: O_RDONLY)
+        let descriptor = try PrivateFile.open(path, flags: O_RDONLY)
         defer { PrivateFile.close(descriptor) }
         #expect(PrivateFile.permissions(ofDescriptor: descriptor) == 0o600)
     }

@@ -2,6 +2,7 @@ import Foundation
 import NIOHTTP1
 import RotorCore
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// Clients that asked for `stream: false` (or omitted it, the OpenAI SDK default) get one JSON response.

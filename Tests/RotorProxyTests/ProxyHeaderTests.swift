@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// Which client headers reach the upstream, and what rotor adds.

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// How long the proxy holds a client connection, and how many it holds: a client that sends nothing, a head or a
@@ -307,7 +308,7 @@ struct ProxyInboundLimitsTests {
 private final class HeldUpstream: Sendable {
     private let arrivals: AsyncStream<Void>
     private let arrived: AsyncStream<Void>.Continuation
-    private let release = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
+    private let release = Gate()
 
     init() {
         (arrivals, arrived) = AsyncStream<Void>.makeStream()
@@ -316,7 +317,7 @@ private final class HeldUpstream: Sendable {
     var handler: FakeUpstream.Handler {
         { [arrived, release] _ in
             arrived.yield()
-            try await release.futureResult.get()
+            await release.wait()
             return SSE.response(SSE.okStream)
         }
     }
@@ -328,6 +329,6 @@ private final class HeldUpstream: Sendable {
 
     /// Lets every held request (and any later one) be answered.
     func releaseAll() {
-        release.succeed()
+        release.open()
     }
 }

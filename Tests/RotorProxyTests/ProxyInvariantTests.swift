@@ -1,6 +1,7 @@
 import Foundation
 import RotorCore
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// The request invariants on a live proxy, with real Codex 0.163.0 captures.

@@ -1,5 +1,6 @@
 import Foundation
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// The guards of docs/proxy.md on a live proxy, with raw requests a browser or an attacker could send.

@@ -7,6 +7,7 @@ import NIOHTTP1
 import NIOPosix
 import RotorCore
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// The streaming relay on a live proxy.
@@ -101,7 +102,7 @@ struct ProxyStreamingTests {
 
     /// When the client goes away mid-stream, the upstream request is cancelled at once.
     @Test func clientDisconnectCancelsTheUpstream() async throws {
-        let upstreamClosed = Signal()
+        let upstreamClosed = Gate()
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in
                 SSE.streaming { writer in
@@ -112,7 +113,7 @@ struct ProxyStreamingTests {
                             try await writer.write(ByteBuffer(string: SSE.textDelta("t\(index)")))
                         }
                     } catch {
-                        upstreamClosed.fire()
+                        upstreamClosed.open()
                         throw error
                     }
                 }
@@ -135,11 +136,11 @@ struct ProxyStreamingTests {
 
     /// A client that leaves while rotor still holds its response (no event yet) cancels the upstream too.
     @Test func clientDisconnectWhileHoldingCancelsTheUpstream() async throws {
-        let upstreamClosed = Signal()
-        let requestArrived = Signal()
+        let upstreamClosed = Gate()
+        let requestArrived = Gate()
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in
-                requestArrived.fire()
+                requestArrived.open()
                 return SSE.streaming { writer in
                     do {
                         for _ in 0..<1_000 {
@@ -147,7 +148,7 @@ struct ProxyStreamingTests {
                             try await Task.sleep(for: .milliseconds(20))
                         }
                     } catch {
-                        upstreamClosed.fire()
+                        upstreamClosed.open()
                         throw error
                     }
                 }
@@ -169,7 +170,7 @@ struct ProxyStreamingTests {
 
     /// Stopping the proxy lets an in-flight stream finish: the client still gets every event.
     @Test func shutdownLetsStreamsFinish() async throws {
-        let firstEventSeen = Signal()
+        let firstEventSeen = Gate()
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in
                 SSE.streaming { writer in
@@ -196,7 +197,7 @@ struct ProxyStreamingTests {
                     let response = try await client.execute(proxy.request(body: #"{"stream":true}"#), timeout: .seconds(20))
                     var reader = EventReader(response.body)
                     var types = [try await reader.next()?.type]
-                    firstEventSeen.fire()
+                    firstEventSeen.open()
                     while let event = try await reader.next() { types.append(event.type) }
                     #expect(types.first == "response.created")
                     #expect(types.count == 7)

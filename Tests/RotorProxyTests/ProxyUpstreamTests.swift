@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import RotorProxy
+import RotorTestSupport
 import Testing
 
 /// Upstream transport: TLS with extra roots, timeouts, unreachable upstreams.

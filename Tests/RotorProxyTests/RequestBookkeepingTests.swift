@@ -5,6 +5,7 @@ import NIOCore
 import RotorCore
 import RotorProxy
 import RotorStore
+import RotorTestSupport
 import Synchronization
 import Testing
 
@@ -22,8 +23,8 @@ struct RequestBookkeepingTests {
     /// the bytes relayed so far and the usage the stream reported before the client left.
     @Test func clientLeavingAfterTheCommitLeavesItsRecord() async throws {
         let start = SSE.created("resp_esc") + Self.rateLimits
-        let clientHasTheStart = Signal()
-        let upstreamCancelled = Signal()
+        let clientHasTheStart = Gate()
+        let upstreamCancelled = Gate()
         try await RotationWorld.with(["A"]) { world in
             try await withTimeout(.seconds(45)) {
                 try await FakeUpstream.run(handler: { _ in
@@ -36,7 +37,7 @@ struct RequestBookkeepingTests {
                                 try await writer.write(ByteBuffer(string: SSE.textDelta(".")))
                             }
                         } catch {
-                            upstreamCancelled.fire()
+                            upstreamCancelled.open()
                             throw error
                         }
                     }
@@ -47,7 +48,7 @@ struct RequestBookkeepingTests {
                             try connection.send(request)
                             let head = try connection.readHead()
                             _ = try connection.readChunks(atLeast: start.utf8.count)
-                            clientHasTheStart.fire()
+                            clientHasTheStart.open()
                             connection.hangUp()
                             return head.status
                         }
@@ -67,12 +68,12 @@ struct RequestBookkeepingTests {
 
     /// The client leaves while rotor still holds the upstream's answer (no event yet): the attempt is recorded too.
     @Test func clientLeavingBeforeTheCommitLeavesItsRecord() async throws {
-        let requestArrived = Signal()
-        let upstreamCancelled = Signal()
+        let requestArrived = Gate()
+        let upstreamCancelled = Gate()
         try await RotationWorld.with(["A"]) { world in
             try await withTimeout(.seconds(45)) {
                 try await FakeUpstream.run(handler: { _ in
-                    requestArrived.fire()
+                    requestArrived.open()
                     return SSE.streaming { writer in
                         do {
                             for _ in 0..<1_000 {
@@ -80,7 +81,7 @@ struct RequestBookkeepingTests {
                                 try await Task.sleep(for: .milliseconds(20))
                             }
                         } catch {
-                            upstreamCancelled.fire()
+                            upstreamCancelled.open()
                             throw error
                         }
                     }
@@ -172,7 +173,7 @@ struct RequestBookkeepingTests {
         }
         let seen = try world.store.decisions(requestID: nil, limit: 50).map(\.outcome.rawValue)
         Issue.record("no matching decision row within 10 s; rows: \(seen)")
-        throw TimedOut(limit: .seconds(10))
+        throw TimedOut(limit: .seconds(10), what: "the decision row")
     }
 }
 

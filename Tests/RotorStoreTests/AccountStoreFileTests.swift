@@ -2,13 +2,14 @@ import Foundation
 import GRDB
 import RotorCore
 import RotorStore
+import RotorTestSupport
 import Testing
 
 /// The store on a real file: what several rotor processes sharing one state directory rely on.
 struct AccountStoreFileTests {
     /// A write through one store is seen by another store's next read on the same file.
     @Test func twoStoresSeeEachOthersWrites() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { directory.remove() }
         let first = try AccountStore(directory: directory.stateDirectory)
         let second = try AccountStore(directory: directory.stateDirectory)
@@ -28,7 +29,7 @@ struct AccountStoreFileTests {
 
     /// Stores opened at once on a fresh file all migrate it without error and share its accounts.
     @Test func concurrentFirstOpensMigrateOnce() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { directory.remove() }
         let state = directory.stateDirectory
         let emails = try await withThrowingTaskGroup(of: String.self) { group in
@@ -49,7 +50,7 @@ struct AccountStoreFileTests {
 
     /// A database listing a migration this rotor does not know is refused with an upgrade hint (exit 78).
     @Test func refusesDatabaseFromNewerRotor() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { directory.remove() }
         _ = try AccountStore(directory: directory.stateDirectory)
         let queue = try DatabaseQueue(path: directory.stateDirectory.databaseURL.path)
@@ -64,7 +65,7 @@ struct AccountStoreFileTests {
 
     /// A write lock held past the busy timeout fails with `database-locked` (exit 74) naming the file.
     @Test func lockedLongerThanBusyTimeout() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { directory.remove() }
         let configuration = AccountStore.Configuration(busyTimeout: .milliseconds(200))
         let store = try AccountStore(directory: directory.stateDirectory, configuration: configuration)
@@ -85,7 +86,7 @@ struct AccountStoreFileTests {
 
     /// The directories are 0700 and the database with its -wal and -shm files 0600.
     @Test func filesArePrivate() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { directory.remove() }
         let store = try AccountStore(directory: directory.stateDirectory)
         _ = try store.saveLogin(TestLogin.make(email: "a@x.io"))
@@ -102,7 +103,7 @@ struct AccountStoreFileTests {
 
     /// A file that is not a database is reported as unusable (exit 74), not as a crash.
     @Test func garbageFileIsUnusable() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { directory.remove() }
         try directory.stateDirectory.prepare()
         try Data(repeating: 0x41, count: 4096).write(to: directory.stateDirectory.databaseURL)

@@ -1,6 +1,7 @@
 import Foundation
 import RotorCore
 import RotorStore
+import RotorTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -30,7 +31,7 @@ struct StateDirectoryTests {
 
     /// prepare() creates missing parents and makes the directory and its subdirectories 0700, tightening a loose one.
     @Test func prepareCreatesPrivateDirectories() throws {
-        let temporary = try TemporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { temporary.remove() }
         let directory = StateDirectory(url: temporary.url.appending(path: "a/b/rotor"))
         try directory.prepare()
@@ -43,7 +44,7 @@ struct StateDirectoryTests {
 
     /// A state directory below a regular file cannot be created: `state-directory-not-writable`, exit 73.
     @Test func prepareFailsBelowAFile() throws {
-        let temporary = try TemporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { temporary.remove() }
         let file = temporary.url.appending(path: "file")
         try Data().write(to: file)
@@ -67,7 +68,7 @@ struct StateDirectoryTests {
 
     /// Private files are created 0600 whatever the requested flags, and an existing loose file is tightened.
     @Test func openPrivateFile() throws {
-        let temporary = try TemporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { temporary.remove() }
         let created = temporary.url.appending(path: "secret")
         let descriptor = try StateDirectory.openPrivateFile(at: created, flags: O_WRONLY)

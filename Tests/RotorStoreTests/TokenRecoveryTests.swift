@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorTestSupport
 import Testing
 
 @testable import RotorStore
@@ -8,7 +9,7 @@ import Testing
 struct TokenRecoveryTests {
     /// A store with one account (refresh token `rt-1`, access token expiring at 2,000,000,000).
     func withAccount(_ body: (TemporaryDirectory, AccountStore, AccountID) throws -> Void) throws {
-        let temporary = try TemporaryDirectory()
+        let temporary = try TemporaryDirectory(prefix: "rotor-store-tests")
         defer { temporary.remove() }
         let store = try AccountStore(directory: temporary.stateDirectory)
         let id = try store.saveLogin(TestLogin.make(email: "a@x.io")).account.id

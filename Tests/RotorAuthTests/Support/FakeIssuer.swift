@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import RotorTestSupport
 import Synchronization
 
 @testable import RotorAuth
@@ -276,44 +277,5 @@ final class FakeIssuer: Sendable {
             headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(string: answer.body))
         )
-    }
-}
-
-/// A one-way gate: waiters pass once it is opened (or when their task is cancelled).
-final class Gate: Sendable {
-    private struct State {
-        var open = false
-        var nextID = 0
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-    }
-
-    private let state = Mutex(State())
-
-    func open() {
-        let waiters = state.withLock { state in
-            state.open = true
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        let id = state.withLock { state in
-            state.nextID += 1
-            return state.nextID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let passes = state.withLock { state in
-                    if state.open || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if passes { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-        }
     }
 }

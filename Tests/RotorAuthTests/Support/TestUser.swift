@@ -1,5 +1,6 @@
 import Foundation
 import RotorAuth
+import RotorTestSupport
 import Synchronization
 
 /// The person at the terminal, simulated: records what a login shows, publishes the authorize URL, and pastes
@@ -46,7 +47,7 @@ final class TestUser: LoginConsole, LoginInput {
             return authorize.url
         }
         if let shown { return shown }
-        return try await Bounded.wait("the authorize URL") {
+        return try await withTimeout(.seconds(10), waitingFor: "the authorize URL") {
             for await url in shownURLs { return url }
             throw CancellationError()
         }
@@ -59,7 +60,7 @@ final class TestUser: LoginConsole, LoginInput {
     /// task at a time.
     func waitUntilPastesAreRead() async throws {
         let waits = self.waitsForMore
-        try await Bounded.wait("the login to ask for more than the pastes") {
+        try await withTimeout(.seconds(10), waitingFor: "the login to ask for more than the pastes") {
             for await _ in waits { return }
             throw CancellationError()
         }
@@ -69,40 +70,10 @@ final class TestUser: LoginConsole, LoginInput {
         guard let paste = pastes.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else {
             waitsForMoreContinuation.yield()
             if closesInput { return nil }
-            try await Bounded.suspendUntilCancelled()
+            // A suspension that only cancellation ends, not a timed wait: a day is longer than any test.
+            try await Task.sleep(for: .seconds(86_400))
             return nil
         }
         return paste(try await authorizeURL())
-    }
-}
-
-/// Bounded waits for tests: every wait ends, with a failure naming what never happened.
-enum Bounded {
-    struct TimedOut: Error, CustomStringConvertible {
-        var what: String
-        var description: String { "timed out waiting for \(what)" }
-    }
-
-    static func wait<T: Sendable>(
-        _ what: String,
-        within limit: Duration = .seconds(10),
-        _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TimedOut(what: what) }
-            return value
-        }
-    }
-
-    /// Returns (throwing `CancellationError`) only when the calling task is cancelled.
-    static func suspendUntilCancelled() async throws {
-        // A suspension that only cancellation ends, not a timed wait: a day is longer than any test.
-        try await Task.sleep(for: .seconds(86_400))
     }
 }

@@ -1,4 +1,5 @@
 import RotorCore
+import RotorTestSupport
 import Testing
 
 /// ``ConnectionTable``: at the cap a newcomer closes the oldest connection without a request head, never a working
@@ -58,7 +59,7 @@ struct ConnectionTableTests {
     /// evicted connection is always the oldest without a head, and a newcomer is refused only when all work.
     @Test(arguments: [UInt64(1), 2, 3, 42])
     func followsTheRuleUnderRandomTraffic(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         var table = ConnectionTable<Int>(capacity: 8)
         var open: [Int] = []
         var working: Set<Int> = []

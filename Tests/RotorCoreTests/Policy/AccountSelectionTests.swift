@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorTestSupport
 import Testing
 
 struct AccountSelectionTests {
@@ -84,7 +85,7 @@ struct AccountSelectionTests {
 
     /// Property: a cooling, needs-login, disabled, exhausted or excluded account is never selected.
     @Test func neverSelectsUnusable() {
-        var generator = SplitMix64(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         for _ in 0..<500 {
             let accounts = (0..<Int(1 + generator.next() % 12)).map { n in
                 randomAccount(n, using: &generator)
@@ -129,7 +130,7 @@ struct AccountSelectionTests {
 }
 
 /// An account in a random state: ready, cooling, exhausted, needs-login or disabled.
-func randomAccount(_ n: Int, using generator: inout SplitMix64) -> Account {
+func randomAccount(_ n: Int, using generator: inout SeededGenerator) -> Account {
     let offset = Double(Int(generator.next() % 7_200) - 3_600)
     switch generator.next() % 6 {
     case 0: return testAccount(n, cooldown: Cooldown(until: testNow.addingTimeInterval(offset), reason: .rateLimit))

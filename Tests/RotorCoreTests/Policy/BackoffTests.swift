@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorTestSupport
 import Testing
 
 struct BackoffTests {
@@ -8,7 +9,7 @@ struct BackoffTests {
     /// For any failure count (negative, huge) a drawn delay is within [0, cap], and equal jitter keeps d/2 as floor.
     @Test(arguments: families)
     func delayStaysWithinCap(backoff: Backoff) {
-        var generator = SplitMix64(seed: 0xC0FFEE)
+        var generator = SeededGenerator(seed: 0xC0FFEE)
         for _ in 0..<5_000 {
             let n = Int(truncatingIfNeeded: generator.next() % 200) - 20
             let delay = backoff.delay(consecutiveFailures: n, using: &generator)
@@ -31,7 +32,7 @@ struct BackoffTests {
 
     /// Full jitter uses the whole range: over many draws both small and large delays occur.
     @Test func fullJitterSpreads() {
-        var generator = SplitMix64(seed: 9)
+        var generator = SeededGenerator(seed: 9)
         let draws = (0..<2_000).map { _ in Backoff.connection.delay(consecutiveFailures: 10, using: &generator) }
         #expect(draws.contains { $0 < .seconds(6) })
         #expect(draws.contains { $0 > .seconds(54) })

@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorTestSupport
 import Testing
 
 /// One cooldown precedence rule (docs/routing.md): headers and body of a usage-limit 429 and the expected deadline.
@@ -103,7 +104,7 @@ struct CooldownPolicyTests {
     /// Each cooldown precedence rule picks the deadline from the right source.
     @Test(arguments: rows)
     func followsPrecedence(row: PrecedenceRow) {
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         let failure = AccountFailure(.usageLimit, signal: RateLimitSignal(headers: row.headers, body: bytes(row.body),
                                                                           now: testNow))
         let decision = CooldownPolicy.decide(for: failure, consecutiveFailures: 3, existing: nil, now: testNow,
@@ -127,7 +128,7 @@ struct CooldownPolicyTests {
         (.usageLimit, 20, 1_800, 3_600),
     ])
     func fallsBackToBackoff(classification: AccountFailure.Classification, n: Int, low: Double, high: Double) {
-        var generator = SplitMix64(seed: UInt64(n) &+ 7)
+        var generator = SeededGenerator(seed: UInt64(n) &+ 7)
         let decision = CooldownPolicy.decide(for: AccountFailure(classification), consecutiveFailures: n,
                                              existing: nil, now: testNow, using: &generator)
         let seconds = decision.cooldown.until.timeIntervalSince(testNow)
@@ -137,7 +138,7 @@ struct CooldownPolicyTests {
 
     /// A known later reset is never shortened by a newer, shorter signal; a later one replaces it.
     @Test func neverShortensKnownLaterReset() {
-        var generator = SplitMix64(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         let existing = Cooldown(until: testNow.addingTimeInterval(3_600), reason: .usageLimit)
         let short = AccountFailure(.rateLimit, signal: RateLimitSignal(retryAfter: testNow.addingTimeInterval(5)))
         let kept = CooldownPolicy.decide(for: short, consecutiveFailures: 0, existing: existing, now: testNow,
@@ -153,8 +154,8 @@ struct CooldownPolicyTests {
 
     /// The same seed gives the same jittered deadline.
     @Test func jitterIsReproducible() {
-        var first = SplitMix64(seed: 42)
-        var second = SplitMix64(seed: 42)
+        var first = SeededGenerator(seed: 42)
+        var second = SeededGenerator(seed: 42)
         let a = CooldownPolicy.decide(for: AccountFailure(.rateLimit), consecutiveFailures: 2, existing: nil,
                                       now: testNow, using: &first)
         let b = CooldownPolicy.decide(for: AccountFailure(.rateLimit), consecutiveFailures: 2, existing: nil,

@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorTestSupport
 import Testing
 
 struct RequestRoutingTests {
@@ -388,7 +389,7 @@ struct RequestRoutingTests {
     /// Property: over random pools and scripts the machine never sends to an unusable or already-failed account
     /// (PoolModel checks every attempt), cooldowns never move backwards, and every request ends within its bounds.
     @Test func randomScriptsKeepInvariants() {
-        var generator = SplitMix64(seed: 1_234)
+        var generator = SeededGenerator(seed: 1_234)
         let outcomes: [AttemptOutcome] = [
             .success(status: 200, headers: []), usageLimited(resetIn: 120), usageLimited(resetIn: 5),
             errorOutcome(429, #"{"error":{"code":"rate_limit_exceeded","message":"try again in 3s"}}"#),
@@ -398,7 +399,7 @@ struct RequestRoutingTests {
         ]
         for round in 0..<300 {
             var pool = PoolModel(accounts: (0..<Int(1 + generator.next() % 7)).map { randomAccount($0, using: &generator) })
-            pool.generator = SplitMix64(seed: UInt64(round))
+            pool.generator = SeededGenerator(seed: UInt64(round))
             for account in pool.accounts {
                 pool.script[account.id] = (0..<3).map { _ in outcomes.randomElement(using: &generator)! }
             }

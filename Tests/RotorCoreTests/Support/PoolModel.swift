@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorTestSupport
 import Testing
 
 /// A model of the store and the upstream for driving ``RequestRouting/StateMachine`` in tests.
@@ -30,7 +31,7 @@ struct PoolModel {
     var upstreamCalls: [AccountID] = []
     /// Conversation and turn-state bindings.
     var bindings: [String: AccountID] = [:]
-    var generator = SplitMix64(seed: 5)
+    var generator = SeededGenerator(seed: 5)
 
     init(accounts: [Account], now: Date = testNow) {
         self.accounts = accounts

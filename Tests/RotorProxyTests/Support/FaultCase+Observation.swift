@@ -5,6 +5,7 @@ import NIOHTTP1
 import RotorCore
 import RotorProxy
 import RotorStore
+import RotorTestSupport
 import Testing
 
 extension FaultCase {

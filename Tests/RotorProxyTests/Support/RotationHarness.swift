@@ -9,6 +9,7 @@ import RotorAuth
 import RotorCore
 import RotorProxy
 import RotorStore
+import RotorTestSupport
 import Synchronization
 
 /// A state directory with a real store holding accounts `A`, `B`, … (chatgpt id `acct-X`, access token `at-X-0`,
@@ -23,9 +24,9 @@ struct RotationWorld: Sendable {
         configuration: AccountStore.Configuration = .default,
         _ body: (RotationWorld) async throws -> T
     ) async throws -> T {
-        let url = FileManager.default.temporaryDirectory.appending(path: "rotor-rotation-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: url) }
-        let directory = StateDirectory(url: url)
+        let temporary = try TemporaryDirectory(prefix: "rotor-rotation")
+        defer { temporary.remove() }
+        let directory = StateDirectory(url: temporary.appending("state"))
         let store = try AccountStore(directory: directory, configuration: configuration)
         var ids: [String: AccountID] = [:]
         for name in names {
