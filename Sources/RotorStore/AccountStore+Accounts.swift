@@ -8,6 +8,13 @@ extension AccountStore {
         try read { db in try AccountSummaryQuery.all(db) }
     }
 
+    /// The same as ``accounts()``, from a copy kept while the database is unchanged (the proxy's read before every
+    /// step of a request): one statement when nothing changed since the last call.
+    public func currentAccounts() throws -> [Account] {
+        guard let snapshot else { return try accounts() }
+        return try translatingErrors { try snapshot.accounts() }
+    }
+
     /// The account with this id, if stored.
     public func account(_ id: AccountID) throws -> Account? {
         try read { db in try AccountSummaryQuery.one(id, db) }

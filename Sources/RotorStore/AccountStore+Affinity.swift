@@ -9,8 +9,8 @@ extension AccountStore {
     public func boundAccount(forConversation key: String, now: Date) throws -> AccountID? {
         try read { db in
             let accountID = try String.fetchOne(
-                db,
-                sql: "SELECT account_id FROM conversation_affinity WHERE conversation_key = ? AND expires_at > ?",
+                db.cachedStatement(
+                    sql: "SELECT account_id FROM conversation_affinity WHERE conversation_key = ? AND expires_at > ?"),
                 arguments: [key, now.timeIntervalSince1970]
             )
             return accountID.flatMap { AccountID($0) }
@@ -26,17 +26,13 @@ extension AccountStore {
 
     static func bindConversation(_ key: String, to id: AccountID, now: Date, ttl: Duration, in db: Database) throws {
         guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
-        try db.execute(
-            sql: "DELETE FROM conversation_affinity WHERE expires_at <= ?",
-            arguments: [now.timeIntervalSince1970]
-        )
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: "DELETE FROM conversation_affinity WHERE expires_at <= ?")
+            .execute(arguments: [now.timeIntervalSince1970])
+        try db.cachedStatement(sql: """
                 INSERT INTO conversation_affinity (conversation_key, account_id, expires_at) VALUES (?, ?, ?)
                 ON CONFLICT (conversation_key) DO UPDATE SET
                     account_id = excluded.account_id, expires_at = excluded.expires_at
-                """,
-            arguments: [key, id.rawValue, now.addingTimeInterval(ttl.timeInterval).timeIntervalSince1970]
-        )
+                """)
+            .execute(arguments: [key, id.rawValue, now.addingTimeInterval(ttl.timeInterval).timeIntervalSince1970])
     }
 }

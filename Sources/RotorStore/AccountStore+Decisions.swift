@@ -16,14 +16,10 @@ extension AccountStore {
         for record in records {
             try DecisionLogRecord(record).insert(db)
         }
-        try db.execute(
-            sql: "DELETE FROM decision WHERE time < ?",
-            arguments: [newest.addingTimeInterval(-retention.maximumAge.timeInterval).timeIntervalSince1970]
-        )
-        try db.execute(
-            sql: "DELETE FROM decision WHERE id <= (SELECT MAX(id) FROM decision) - ?",
-            arguments: [max(0, retention.maximumCount)]
-        )
+        try db.cachedStatement(sql: "DELETE FROM decision WHERE time < ?")
+            .execute(arguments: [newest.addingTimeInterval(-retention.maximumAge.timeInterval).timeIntervalSince1970])
+        try db.cachedStatement(sql: "DELETE FROM decision WHERE id <= (SELECT MAX(id) FROM decision) - ?")
+            .execute(arguments: [max(0, retention.maximumCount)])
     }
 
     /// Decision records, newest first: those of one request when `requestID` is given, else all; at most `limit`.

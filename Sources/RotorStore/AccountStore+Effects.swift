@@ -74,32 +74,30 @@ extension AccountStore {
     ) throws -> CooldownPolicy.Decision {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     UPDATE account SET consecutive_failures = consecutive_failures + 1 WHERE id = ?
                     RETURNING consecutive_failures, cooldown_until, cooldown_reason
-                    """,
+                    """),
                 arguments: [id.rawValue])
         else { throw StoreError.accountNotFound(id) }
         let count: Int = row["consecutive_failures"]
         let existing = Cooldown(until: row["cooldown_until"], reason: row["cooldown_reason"])
         let (_, decision) = CooldownPolicy.recordFailure(failure, after: count - 1, existing: existing, now: now,
                                                          using: &generator)
-        try db.execute(
-            sql: "UPDATE account SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?",
-            arguments: [decision.cooldown.until.timeIntervalSince1970, decision.cooldown.reason.rawValue, id.rawValue])
+        try db.cachedStatement(sql: "UPDATE account SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?")
+            .execute(arguments: [decision.cooldown.until.timeIntervalSince1970, decision.cooldown.reason.rawValue,
+                                 id.rawValue])
         return decision
     }
 
     /// Last used `at`; the count back to 0 only if it is still `sawFailures` (compare-and-set).
     private static func recordSuccess(for id: AccountID, at date: Date, sawFailures: Int, in db: Database) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE account SET last_used_at = ?,
                     consecutive_failures = CASE WHEN consecutive_failures = ? THEN 0 ELSE consecutive_failures END
                 WHERE id = ?
-                """,
-            arguments: [date.timeIntervalSince1970, sawFailures, id.rawValue])
+                """)
+            .execute(arguments: [date.timeIntervalSince1970, sawFailures, id.rawValue])
         guard db.changesCount > 0 else { throw StoreError.accountNotFound(id) }
     }
 }

@@ -106,7 +106,8 @@ extension AccountStore {
     /// transaction only: SQLite cannot change it inside one, so it is set before and restored after). Token writes
     /// use it: a power cut must not take back a refresh token the issuer has already rotated.
     func writeDurably<T>(_ body: (Database) throws -> T) throws -> T {
-        try translatingErrors {
+        defer { generation.advance() }
+        return try translatingErrors {
             try writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = \(Self.defaultSynchronous)") }

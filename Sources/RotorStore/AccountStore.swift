@@ -18,6 +18,11 @@ public struct AccountStore: Sendable {
     let configuration: Configuration
     /// The state directory the database lives in, or `nil` for an in-memory store (which takes no account locks).
     let directory: StateDirectory?
+    /// This process's writes, which invalidate `snapshot`.
+    let generation = WriteGeneration()
+    /// The proxy's cached view of the accounts; `nil` for an in-memory store (a second connection would open
+    /// another database).
+    let snapshot: AccountSnapshot?
 
     /// SQLite's `synchronous` setting outside token writes: in WAL mode NORMAL never corrupts the database; a power
     /// cut may only lose the last transactions (token writes are made durable one by one, see `writeDurably`).
@@ -65,6 +70,7 @@ public struct AccountStore: Sendable {
             self.databaseURL = url
             self.configuration = configuration
             self.directory = directory
+            self.snapshot = AccountSnapshot(path: url.path(percentEncoded: false), generation: generation)
             try migrate()
         }
         // After the schema lock: adopting takes account locks, which a refresher holds across an HTTP call.
@@ -92,6 +98,7 @@ public struct AccountStore: Sendable {
         self.databaseURL = databaseURL
         self.configuration = configuration
         self.directory = directory
+        self.snapshot = nil
     }
 
     /// Refuses a database from a newer rotor; applies pending migrations. Callers sharing a database file hold the
@@ -110,7 +117,8 @@ public struct AccountStore: Sendable {
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), translating SQLite failures.
     @discardableResult
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try translatingErrors { try writer.write(body) }
+        defer { generation.advance() }
+        return try translatingErrors { try writer.write(body) }
     }
 
     /// Runs `body` in one read transaction, translating SQLite failures.

@@ -14,7 +14,7 @@ struct StoreAccountSource: AccountSource {
         conversation: ConversationAffinity.timeToLive, turnState: ConversationAffinity.turnStateTimeToLive)
 
     func accounts() throws -> [Account] {
-        try store.accounts()
+        try store.currentAccounts()
     }
 
     func credentials(for id: AccountID) throws -> AccountCredentials? {

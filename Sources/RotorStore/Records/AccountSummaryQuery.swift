@@ -19,7 +19,8 @@ enum AccountSummaryQuery {
 
     /// Every account, oldest first.
     static func all(_ db: Database) throws -> [Account] {
-        try Array(Row.fetchCursor(db, sql: select + " ORDER BY a.created_at, a.rowid").compactMap(account(from:)))
+        try Array(Row.fetchCursor(db.cachedStatement(sql: select + " ORDER BY a.created_at, a.rowid"))
+            .compactMap(account(from:)))
     }
 
     /// The account with this id, if stored.
