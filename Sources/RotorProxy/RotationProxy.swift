@@ -35,13 +35,10 @@ public func withRotationProxy<T: Sendable>(
             logger: logger
         )
         let source = StoreAccountSource(store: store, refresher: refresher)
-        let renewal = TokenRenewalLoop(store: store, refresher: refresher, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await renewal.run() }
-            defer { tasks.cancelAll() }
-            return try await RotationProxy(configuration: configuration, accounts: source, client: client, logger: logger)
-                .run(body)
-        }
+        let renewal = TokenRenewalLoop(store: store, refresher: refresher, logger: logger, time: configuration.time)
+        return try await RotationProxy(configuration: configuration, accounts: source, client: client,
+                                       services: [renewal], logger: logger)
+            .run(body)
     }
 }
 
@@ -61,7 +58,8 @@ public func withRotationProxy<T: Sendable>(
     _ body: (ProxyEndpoint) async throws -> T
 ) async throws -> T {
     try await withUpstreamClient(configuration, logger: logger) { client in
-        try await RotationProxy(configuration: configuration, accounts: accounts, client: client, logger: logger)
+        try await RotationProxy(configuration: configuration, accounts: accounts, client: client, services: [],
+                                logger: logger)
             .run(body)
     }
 }
@@ -90,11 +88,15 @@ private func withUpstreamClient<T: Sendable>(
 /// How long in-flight requests may run on after the proxy was asked to stop.
 public let gracefulShutdownLimit: Duration = .seconds(5)
 
-/// The proxy's server and its lifetime.
+/// The proxy's server and its lifetime: one `ServiceGroup` runs the server and the proxy's other services (the
+/// token renewal), and shuts them down together — the other services first, then the server, which lets in-flight
+/// streams finish.
 struct RotationProxy {
     let configuration: ProxyConfiguration
     let accounts: any AccountSource
     let client: HTTPClient
+    /// Services that run as long as the server (started after it, stopped before it).
+    let services: [any Service]
     let logger: Logger
 
     func run<T: Sendable>(_ body: (ProxyEndpoint) async throws -> T) async throws -> T {
@@ -131,7 +133,7 @@ struct RotationProxy {
                 portContinuation.finish()
             }
         )
-        var serviceConfiguration = ServiceGroupConfiguration(services: [server], logger: serverLogger)
+        var serviceConfiguration = ServiceGroupConfiguration(services: [server] + services, logger: serverLogger)
         serviceConfiguration.maximumGracefulShutdownDuration = gracefulShutdownLimit
         let group = ServiceGroup(configuration: serviceConfiguration)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

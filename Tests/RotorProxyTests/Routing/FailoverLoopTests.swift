@@ -7,6 +7,7 @@ import NIOHTTP1
 import RotorCore
 import RotorProxy
 import RotorStore
+import RotorTestSupport
 import Synchronization
 import Testing
 
@@ -88,20 +89,29 @@ struct FailoverLoopTests {
     }
 
     /// When every account is out but one returns within `ROTOR_MAX_WAIT`, the proxy holds the request until then
-    /// and serves it on that account instead of answering 429.
+    /// and serves it on that account instead of answering 429. The wait runs on the proxy's injected clock: the test
+    /// clock is advanced to the return (plus rotor's 50 ms margin), and nothing sleeps for real.
     @Test func poolDryWaitsForANearReturn() async throws {
+        let clock = TestClock(startDate: Date())
         try await RotationWorld.with(["A"]) { world in
-            let returnsAt = Date().addingTimeInterval(1)
+            let returnsAt = clock.date.addingTimeInterval(30)
             try world.store.recordCooldown(
-                Cooldown(until: returnsAt, reason: .rateLimit), consecutiveFailures: 1, for: world.id("A"), now: Date()
-            )
+                Cooldown(until: returnsAt, reason: .rateLimit), consecutiveFailures: 1, for: world.id("A"),
+                now: clock.date)
             try await FakeUpstream.run(handler: { _ in SSE.response(SSE.okStream) }) { upstream in
-                try await withStoreProxy(world: world, upstream: upstream, configure: { $0.maxWait = .seconds(10) }) {
-                    proxy in
-                    let answer = try await proxy.send(proxy.request(body: responsesBody()))
-                    #expect(answer.status == 200)
-                    #expect(answer.headers["x-rotor-account"].first == world.id("A").shortID)
-                    #expect(Date() >= returnsAt)
+                try await withStoreProxy(world: world, upstream: upstream, configure: {
+                    $0.maxWait = .seconds(60)
+                    $0.time = TimeSource(now: { clock.date }, clock: clock)
+                }) { proxy in
+                    async let answer = proxy.send(proxy.request(body: responsesBody()))
+                    let sleepers = try await clock.waitForSleepers(count: 1)
+                    #expect(sleepers == [TestClock.Instant(offset: .seconds(30) + .milliseconds(50))])
+                    #expect(upstream.log.all.isEmpty, "nothing is sent while the account is out")
+                    clock.advance(to: sleepers[0])
+                    let served = try await answer
+                    #expect(served.status == 200)
+                    #expect(served.headers["x-rotor-account"].first == world.id("A").shortID)
+                    #expect(clock.date >= returnsAt)
                 }
                 #expect(upstream.log.all.map(\.accountName) == ["A"])
             }
