@@ -104,10 +104,12 @@ struct FailoverLoopTests {
                     $0.time = TimeSource(now: { clock.date }, clock: clock)
                 }) { proxy in
                     async let answer = proxy.send(proxy.request(body: responsesBody()))
-                    let sleepers = try await clock.waitForSleepers(count: 1)
-                    #expect(sleepers == [TestClock.Instant(offset: .seconds(30) + .milliseconds(50))])
+                    // Two sleepers: the request's wait, and the token renewal's next pass a minute on.
+                    let sleepers = try await clock.waitForSleepers(count: 2)
+                    let wait = TestClock.Instant(offset: .seconds(30) + .milliseconds(50))
+                    #expect(sleepers == [wait, TestClock.Instant(offset: .seconds(60))])
                     #expect(upstream.log.all.isEmpty, "nothing is sent while the account is out")
-                    clock.advance(to: sleepers[0])
+                    clock.advance(to: wait)
                     let served = try await answer
                     #expect(served.status == 200)
                     #expect(served.headers["x-rotor-account"].first == world.id("A").shortID)
