@@ -44,6 +44,8 @@ extension AccountStore {
                         cooldowns[id] = try Self.recordFailure(failure, for: id, now: now, using: &generator, in: db)
                     case .status(let id, let status):
                         try Self.setStatus(status, for: id, in: db)
+                    case .loginRefused(let id, let reason, let refused):
+                        try Self.markNeedsLogin(reason: reason, for: id, refused: refused, in: db)
                     case .success(let id, let at, let sawFailures):
                         try Self.recordSuccess(for: id, at: at, sawFailures: sawFailures, in: db)
                     case .usage(let id, let snapshot):

@@ -85,21 +85,18 @@ extension AccountStore {
         }
     }
 
-    /// Marks an account `needs-login` because its refresh token was refused, unless the stored login changed since
-    /// the caller read it (a re-login meanwhile is the fix, not the problem). The caller holds the account's lock.
-    /// - Returns: `false` when the stored refresh token is no longer `refused`; nothing was written.
+    /// Marks the account `needs-login` with `reason` if it still holds the refused refresh token; a login stored
+    /// since then (a re-login, an import) wins. Routing's ``RequestRouting/Effect/loginRefused(_:reason:refused:)``.
+    /// - Returns: Whether the account was marked.
     @discardableResult
-    public func markNeedsLogin(reason: String, for id: AccountID, refusedRefreshToken refused: String) throws -> Bool {
-        try write { db in
-            guard var record = try AccountRecord.fetchOne(db, key: id.rawValue) else {
-                throw StoreError.accountNotFound(id)
-            }
-            guard record.refreshToken == refused else { return false }
-            record.status = AccountStatus.needsLogin(reason: reason).name
-            record.statusReason = reason
-            try record.update(db)
-            return true
-        }
+    static func markNeedsLogin(reason: String, for id: AccountID, refused: RefusedRefreshToken, in db: Database) throws
+        -> Bool
+    {
+        try db.cachedStatement(sql: """
+                UPDATE account SET status = 'needs-login', status_reason = ? WHERE id = ? AND refresh_token = ?
+                """)
+            .execute(arguments: [reason, id.rawValue, refused.value])
+        return db.changesCount > 0
     }
 
     /// Runs `body` in one write transaction that is on disk when it commits (`synchronous = FULL` for that

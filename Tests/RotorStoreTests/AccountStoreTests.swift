@@ -1,6 +1,7 @@
 import Foundation
 import RotorCore
 import RotorStore
+import RotorTestSupport
 import Testing
 
 struct AccountStoreTests {
@@ -156,11 +157,19 @@ struct AccountStoreTests {
             let late = AccountCredentials(idToken: "id2", accessToken: "at2", refreshToken: "rt-late")
             #expect(try !store.storeRefreshedCredentials(
                 late, accessTokenExpiresAt: nil, for: a.id, replacingRefreshToken: "rt-read-before"))
-            #expect(try !store.markNeedsLogin(reason: "reused", for: a.id, refusedRefreshToken: "rt-read-before"))
+            try markNeedsLogin(a.id, refused: "rt-read-before", in: store)
             #expect(try store.credentials(for: a.id) == relogin)
             #expect(try store.account(a.id)?.status == .ready)
-            #expect(try store.markNeedsLogin(reason: "reused", for: a.id, refusedRefreshToken: relogin.refreshToken))
+            try markNeedsLogin(a.id, refused: relogin.refreshToken, in: store)
             #expect(try store.account(a.id)?.status == .needsLogin(reason: "reused"))
         }
+    }
+
+    /// Records routing's "the issuer refused this refresh token" as the proxy does.
+    private func markNeedsLogin(_ id: AccountID, refused: String, in store: AccountStore) throws {
+        var generator = SeededGenerator(seed: 1)
+        try store.record([.loginRefused(id, reason: "reused", refused: RefusedRefreshToken(refused))], decisions: [],
+                         now: Date(), affinity: .init(conversation: .seconds(1), turnState: .seconds(1)),
+                         using: &generator)
     }
 }

@@ -35,6 +35,9 @@ public struct TokenRefresher: Sendable {
     let post: OAuthPost
     let logger: Logger
     let flights = RefreshFlights()
+    /// Refresh tokens the issuer refused in this process: never sent again, even before the caller's needs-login
+    /// reaches the store.
+    let refused = RefusedTokens()
     /// How long to wait for another process's refresh of the same account before giving up for now.
     var lockWait = Duration.seconds(45)
     /// Paces the retries while another holder has the lock (tests observe the wait through it).
@@ -113,21 +116,14 @@ public struct TokenRefresher: Sendable {
             let persisting = Task { await persist(credentials, expiresAt: expiresAt, for: id, stored: stored) }
             return await persisting.value
         case .revoked(let reason):
-            let marked: Bool
-            do {
-                marked = try store.markNeedsLogin(
-                    reason: reason, for: id, refusedRefreshToken: stored.storedRefreshToken)
-            } catch {
-                logger.error(
-                    "cannot store needs-login", metadata: ["rotor.account": "\(id)", "rotor.error": "\(error)"])
-                marked = true
-            }
-            guard marked else { return try loginStoredMeanwhile(id) }
+            // The stored token is spent as well when the refused one came from a recovery file.
+            refused.insert(RefusedRefreshToken(stored.credentials.refreshToken), reason: reason)
+            refused.insert(RefusedRefreshToken(stored.storedRefreshToken), reason: reason)
             // Recovered tokens the issuer refused are dead too: adopting them later would hide the needs-login.
             TokenRecovery.discard(for: id, in: directory)
             logger.warning(
                 "account needs a new login", metadata: ["rotor.account": "\(id)", "rotor.reason": "\(reason)"])
-            throw TokenRefreshError.needsLogin(reason: reason)
+            throw TokenRefreshError.needsLogin(reason: reason, refused: RefusedRefreshToken(stored.storedRefreshToken))
         case .transient(let reason):
             logger.debug("token refresh failed", metadata: ["rotor.account": "\(id)", "rotor.reason": "\(reason)"])
             throw TokenRefreshError.transient(reason)
@@ -151,7 +147,7 @@ public struct TokenRefresher: Sendable {
                 guard replaced else {
                     logger.notice(
                         "a new login was stored during the refresh; keeping it", metadata: ["rotor.account": "\(id)"])
-                    return (try? loginStoredMeanwhile(id)) ?? credentials
+                    return (try? readStored(id).credentials) ?? credentials
                 }
                 logger.debug("tokens refreshed", metadata: ["rotor.account": "\(id)"])
                 return credentials
@@ -202,11 +198,6 @@ public struct TokenRefresher: Sendable {
         }
     }
 
-    /// The login stored by a re-login or import that happened during a refresh.
-    private func loginStoredMeanwhile(_ id: AccountID) throws -> AccountCredentials {
-        try readStored(id).credentials
-    }
-
     /// The tokens of an account to use or refresh, when the access token expires, and the refresh token the store
     /// held when they were read (a later write replaces the login only if it still holds that one).
     struct StoredTokens: Sendable {
@@ -246,7 +237,11 @@ public struct TokenRefresher: Sendable {
         guard let account, let credentials else {
             throw TokenRefreshError.transient("the account was removed")
         }
-        if case .needsLogin(let reason) = account.status { throw TokenRefreshError.needsLogin(reason: reason) }
+        if case .needsLogin(let reason) = account.status {
+            throw TokenRefreshError.needsLogin(reason: reason, refused: RefusedRefreshToken(credentials.refreshToken))
+        }
+        let token = RefusedRefreshToken(credentials.refreshToken)
+        if let reason = refused.reason(for: token) { throw TokenRefreshError.needsLogin(reason: reason, refused: token) }
         return StoredTokens(
             credentials: credentials,
             expiresAt: Self.expiry(of: credentials.accessToken) ?? account.accessTokenExpiresAt

@@ -26,4 +26,23 @@ public enum TokenRenewal {
         guard let expiresAt else { return false }
         return expiresAt.timeIntervalSince(now) <= margin
     }
+
+    /// How one renewal ended, as the renewal loop (which runs outside any request) reports it.
+    public enum Result: Hashable, Sendable {
+        /// The tokens are fresh (refreshed now, or by another process meanwhile).
+        case renewed
+        /// The issuer refused the refresh token.
+        case refused(reason: String, refused: RefusedRefreshToken)
+        /// The refresh failed for now; the next pass or the next request tries again.
+        case failed(reason: String)
+    }
+
+    /// What the store records after a renewal: a refused login needs a new one (unless a login was stored since);
+    /// nothing else changes the account.
+    public static func effects(for id: AccountID, after result: Result) -> [RequestRouting.Effect] {
+        switch result {
+        case .renewed, .failed: []
+        case .refused(let reason, let refused): [.loginRefused(id, reason: reason, refused: refused)]
+        }
+    }
 }

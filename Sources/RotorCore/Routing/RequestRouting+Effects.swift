@@ -7,7 +7,8 @@ public import Foundation
 extension RequestRouting {
     /// Applies `effects` to the accounts they name, as the store does in one transaction: a failure adds one to the
     /// count and takes ``CooldownPolicy``'s cooldown from the new count (merged, never shortened); a success resets
-    /// the count only if it still holds what the request read. Bindings are not part of an account and are skipped.
+    /// the count only if it still holds what the request read. Bindings are not part of an account and are skipped;
+    /// a refused login marks the account (the tokens, which the store compares, are not part of an account either).
     ///
     /// - Returns: The cooldown each failure set, for the decision rows (``DecisionRecord/noting(_:)``).
     @discardableResult
@@ -31,6 +32,9 @@ extension RequestRouting {
             case .status(let id, let status):
                 guard let index = accounts.firstIndex(where: { $0.id == id }) else { continue }
                 accounts[index].status = status
+            case .loginRefused(let id, let reason, _):
+                guard let index = accounts.firstIndex(where: { $0.id == id }) else { continue }
+                accounts[index].status = .needsLogin(reason: reason)
             case .success(let id, let at, let sawFailures):
                 guard let index = accounts.firstIndex(where: { $0.id == id }) else { continue }
                 if accounts[index].consecutiveFailures == sawFailures { accounts[index].consecutiveFailures = 0 }

@@ -127,10 +127,14 @@ extension RequestRouting {
             switch problem {
             case .refreshFailed(_, storedTokenAvailable: true):
                 return .sendWithStoredCredentials
-            case .refreshFailed(let reason, storedTokenAvailable: false), .needsLogin(let reason):
+            case .refreshFailed(let reason, storedTokenAvailable: false):
                 var record = record(for: attempt, outcome: .needsLogin, upstreamStatus: nil)
                 record.reason += "; no usable login: \(reason)"
-                return .moveOn(markNeedsLogin(account, reason: reason, record: record))
+                return .moveOn(markNeedsLogin(account, reason: reason, refused: nil, record: record))
+            case .needsLogin(let reason, let refused):
+                var record = record(for: attempt, outcome: .needsLogin, upstreamStatus: nil)
+                record.reason += "; no usable login: \(reason)"
+                return .moveOn(markNeedsLogin(account, reason: reason, refused: refused, record: record))
             }
         }
 
@@ -181,7 +185,7 @@ extension RequestRouting {
                 return .refresh(Bookkeeping(effects: [], record: record))
 
             case .needsLogin(let reason):
-                return .moveOn(markNeedsLogin(account, reason: reason, record: record))
+                return .moveOn(markNeedsLogin(account, reason: reason, refused: nil, record: record))
 
             case .disable(let reason, let usage):
                 learnedStatus[account.id] = .disabled(reason: reason)
@@ -288,11 +292,11 @@ extension RequestRouting {
                 refreshedAccounts.append(account.id)
                 retry = (account.id, "retry after token refresh")
                 return .retry
-            case .needsLogin(let reason):
-                var record = DecisionRecord(time: now, requestID: request.requestID, attempt: attempt.number,
-                                            accountID: account.id, outcome: .needsLogin, reason: "")
-                record.reason = "token refresh refused: \(reason)"
-                return .moveOn(markNeedsLogin(account, reason: reason, record: record))
+            case .needsLogin(let reason, let refused):
+                let record = DecisionRecord(time: now, requestID: request.requestID, attempt: attempt.number,
+                                            accountID: account.id, outcome: .needsLogin,
+                                            reason: "token refresh refused: \(reason)")
+                return .moveOn(markNeedsLogin(account, reason: reason, refused: refused, record: record))
             case .failed(let reason):
                 // The token endpoint is down, slow or garbled: cool the account like a connection failure, so the
                 // next requests do not each stall on the same refresh before moving on. Its login is kept.
@@ -417,12 +421,19 @@ extension RequestRouting {
             return effects
         }
 
-        private mutating func markNeedsLogin(_ account: Account, reason: String, record: DecisionRecord)
-            -> Bookkeeping
-        {
+        /// Marks the account `needs-login`: only while the store holds `refused`, when the issuer refused that
+        /// refresh token; else (an access token invalidated upstream, no tokens at all) at once.
+        private mutating func markNeedsLogin(
+            _ account: Account,
+            reason: String,
+            refused: RefusedRefreshToken?,
+            record: DecisionRecord
+        ) -> Bookkeeping {
             learnedStatus[account.id] = .needsLogin(reason: reason)
             fail(account, classification: .needsLogin, transient: false, answer: nil)
-            return Bookkeeping(effects: [.status(account.id, .needsLogin(reason: reason))], record: record)
+            let effect = refused.map { Effect.loginRefused(account.id, reason: reason, refused: $0) }
+                ?? .status(account.id, .needsLogin(reason: reason))
+            return Bookkeeping(effects: [effect], record: record)
         }
 
         private mutating func fail(

@@ -192,8 +192,9 @@ public enum RequestRouting {
 
     /// Why an account's credentials could not be had before an attempt.
     public enum CredentialsProblem: Hashable, Sendable {
-        /// The login is gone for good (the refresh token was refused, or no tokens are stored).
-        case needsLogin(reason: String)
+        /// The login is gone for good: the issuer refused `refused` (or the account already needs a login while
+        /// the store holds `refused`).
+        case needsLogin(reason: String, refused: RefusedRefreshToken)
         /// Refreshing a soon-expiring access token failed for now; `storedTokenAvailable`: an access token is stored
         /// (it may still be valid).
         case refreshFailed(reason: String, storedTokenAvailable: Bool)
@@ -204,7 +205,7 @@ public enum RequestRouting {
         /// New tokens are stored: retry the same account once.
         case refreshed
         /// The refresh token is dead (`refresh_token_reused`, `invalid_grant`, …): the account needs a login.
-        case needsLogin(reason: String)
+        case needsLogin(reason: String, refused: RefusedRefreshToken)
         /// The token endpoint failed transiently.
         case failed(reason: String)
     }
@@ -245,8 +246,11 @@ public enum RequestRouting {
         /// Count one more consecutive failure and cool the account down by ``CooldownPolicy`` with the count the
         /// store holds in the same transaction.
         case failure(AccountID, AccountFailure)
-        /// `setStatus(_:for:)`.
+        /// `setStatus(_:for:)`: the account is disabled, or its access token was invalidated upstream.
         case status(AccountID, AccountStatus)
+        /// The issuer refused the account's refresh token: it needs a login — unless the store no longer holds the
+        /// refused token (a login stored since then wins).
+        case loginRefused(AccountID, reason: String, refused: RefusedRefreshToken)
         /// Last used now; consecutive failures back to 0 if the store still holds `sawFailures`, the count this
         /// request read (a failure another request recorded meanwhile stands).
         case success(AccountID, at: Date, sawFailures: Int)

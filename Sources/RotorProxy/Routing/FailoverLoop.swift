@@ -191,8 +191,8 @@ struct FailoverLoop {
             _ = try await source.usableCredentials(for: account.id, rejectedAccessToken: rejectedAccessToken,
                                                    now: time.now())
             result = .refreshed
-        } catch TokenRefreshError.needsLogin(let reason) {
-            result = .needsLogin(reason: reason)
+        } catch TokenRefreshError.needsLogin(let reason, let refused) {
+            result = .needsLogin(reason: reason, refused: refused)
         } catch {
             try Task.checkCancellation()
             result = .failed(reason: "\(error)")
@@ -215,8 +215,8 @@ struct FailoverLoop {
     private func prepareCredentials(_ account: Account) async throws -> PreparedCredentials {
         do {
             return .ready(try await source.usableCredentials(for: account.id, rejectedAccessToken: nil, now: time.now()))
-        } catch TokenRefreshError.needsLogin(let reason) {
-            return .unavailable(.needsLogin(reason: reason), stored: nil)
+        } catch TokenRefreshError.needsLogin(let reason, let refused) {
+            return .unavailable(.needsLogin(reason: reason, refused: refused), stored: nil)
         } catch {
             try Task.checkCancellation()
             let stored = try source.credentials(for: account.id)

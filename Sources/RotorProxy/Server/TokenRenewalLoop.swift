@@ -35,23 +35,40 @@ struct TokenRenewalLoop: Service {
         }
     }
 
-    /// One pass: refreshes every account that ``TokenRenewal/due(in:now:)`` names. Failures are logged and left to
-    /// the next pass or the next request (a dead login is already stored as needs-login by the refresher).
+    /// One pass: refreshes every account that ``TokenRenewal/due(in:now:)`` names, and records what
+    /// ``TokenRenewal/effects(for:after:)`` says of each result (a refused login needs a new one). Failures are logged
+    /// and left to the next pass or the next request.
     func renewDue(now: Date) async {
         let accounts: [Account]
         do {
-            accounts = try store.accounts()
+            accounts = try store.currentAccounts()
         } catch {
             logger.warning("token renewal cannot read the store", metadata: ["rotor.error": "\(error)"])
             return
         }
         for id in TokenRenewal.due(in: accounts, now: now) {
             guard !Task.isCancelled else { return }
+            let result: TokenRenewal.Result
             do {
                 _ = try await refresher.credentials(for: id, trigger: .nearExpiry, now: now)
+                result = .renewed
+            } catch TokenRefreshError.needsLogin(let reason, let refused) {
+                result = .refused(reason: reason, refused: refused)
             } catch {
                 logger.info("token renewal failed", metadata: ["rotor.account": "\(id.shortID)", "rotor.error": "\(error)"])
+                result = .failed(reason: "\(error)")
             }
+            record(TokenRenewal.effects(for: id, after: result), now: time.now())
+        }
+    }
+
+    private func record(_ effects: [RequestRouting.Effect], now: Date) {
+        guard !effects.isEmpty else { return }
+        var generator = SystemRandomNumberGenerator()
+        do {
+            try store.record(effects, decisions: [], now: now, affinity: StoreAccountSource.affinity, using: &generator)
+        } catch {
+            logger.error("token renewal cannot record its result", metadata: ["rotor.error": "\(error)"])
         }
     }
 }

@@ -142,9 +142,9 @@ struct TokenRefresherTests {
         }
     }
 
-    /// A refresh token the server reports as reused marks the account `needs-login` with the reason, and no later
-    /// call tries again.
-    @Test func revokedRefreshTokenNeedsLoginAndIsNeverRetried() async throws {
+    /// A refresh token the server reports as reused is reported with the reason and the refused token (the caller
+    /// records the needs-login, compared with that token), and this refresher never sends it again.
+    @Test func revokedRefreshTokenIsReportedAndNeverRetried() async throws {
         let fixture = try makeFixture()
         defer { fixture.temporary.remove() }
         let fake = FakeIssuer()
@@ -154,18 +154,29 @@ struct TokenRefresherTests {
             let refresher = refresher(fixture, issuer: issuer)
             let trigger = TokenRefresher.Trigger.unauthorized(rejectedAccessToken: fixture.original.accessToken)
             let reason = RefreshAnswer.revokingCodes["refresh_token_reused"]!
-            await #expect(throws: TokenRefreshError.needsLogin(reason: reason)) {
+            let refused = TokenRefreshError.needsLogin(
+                reason: reason, refused: RefusedRefreshToken(fixture.original.refreshToken))
+            await #expect(throws: refused) {
                 _ = try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
             }
-            let status = try fixture.store.account(fixture.id)?.status
-            #expect(status == .needsLogin(reason: reason))
-            await #expect(throws: TokenRefreshError.needsLogin(reason: reason)) {
+            #expect(try fixture.store.account(fixture.id)?.status == .ready, "the caller records the needs-login")
+            await #expect(throws: refused) {
                 _ = try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
             }
-            await #expect(throws: TokenRefreshError.needsLogin(reason: reason)) {
+            await #expect(throws: refused) {
                 _ = try await refresher.credentials(for: fixture.id, trigger: nil, now: now)
             }
             #expect(fake.refreshCount == 1)
+        }
+    }
+
+    /// The refused token never prints: not in the error's description, not in a dump.
+    @Test func theRefusedTokenNeverPrints() {
+        let error = TokenRefreshError.needsLogin(reason: "reused", refused: RefusedRefreshToken("rt-secret-value"))
+        var dumped = ""
+        dump(error, to: &dumped)
+        for text in [error.description, String(describing: error), String(reflecting: error), dumped] {
+            #expect(!text.contains("rt-secret-value"), "\(text)")
         }
     }
 

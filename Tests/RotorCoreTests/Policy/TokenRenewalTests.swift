@@ -34,3 +34,15 @@ struct TokenRenewalTests {
         #expect(due == [accounts[0].id, accounts[1].id, accounts[2].id, accounts[7].id])
     }
 }
+
+/// What the renewal loop records after each renewal.
+struct TokenRenewalEffectsTests {
+    /// Only a refused login changes the account: it needs a login, compared with the refused token.
+    @Test func onlyARefusedLoginIsRecorded() {
+        let refused = RefusedRefreshToken("rt-dead")
+        #expect(TokenRenewal.effects(for: testID(1), after: .renewed).isEmpty)
+        #expect(TokenRenewal.effects(for: testID(1), after: .failed(reason: "timeout")).isEmpty)
+        #expect(TokenRenewal.effects(for: testID(1), after: .refused(reason: "refresh_token_reused", refused: refused))
+            == [.loginRefused(testID(1), reason: "refresh_token_reused", refused: refused)])
+    }
+}

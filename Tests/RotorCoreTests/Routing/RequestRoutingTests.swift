@@ -77,7 +77,7 @@ struct RequestRoutingTests {
     /// A second 401 after a refresh moves on; a refresh that needs a login marks the account and moves on.
     @Test(arguments: [
         ([errorOutcome(401, ""), errorOutcome(401, "")], [RequestRouting.RefreshResult.refreshed], AccountStatus.ready),
-        ([errorOutcome(401, "")], [.needsLogin(reason: "refresh_token_reused")],
+        ([errorOutcome(401, "")], [.needsLogin(reason: "refresh_token_reused", refused: RefusedRefreshToken("rt"))],
          .needsLogin(reason: "refresh_token_reused")),
         ([errorOutcome(401, "")], [.failed(reason: "token endpoint timed out")], .ready),
         ([errorOutcome(401, #"{"error":{"code":"token_invalidated"}}"#)], [], .needsLogin(
@@ -367,13 +367,14 @@ struct RequestRoutingTests {
 
         var dead = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
         _ = dead.next(accounts: [account], now: testNow)
+        let refused = RefusedRefreshToken("rt-dead")
         guard case .moveOn(let bookkeeping) = dead.credentialsUnavailable(
-            .needsLogin(reason: "refresh_token_reused"), account: account, now: testNow)
+            .needsLogin(reason: "refresh_token_reused", refused: refused), account: account, now: testNow)
         else {
             Issue.record("expected to move on")
             return
         }
-        #expect(bookkeeping.effects == [.status(testID(1), .needsLogin(reason: "refresh_token_reused"))])
+        #expect(bookkeeping.effects == [.loginRefused(testID(1), reason: "refresh_token_reused", refused: refused)])
         #expect(bookkeeping.record.outcome == .needsLogin)
     }
 

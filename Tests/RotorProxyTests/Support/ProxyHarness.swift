@@ -33,7 +33,9 @@ struct FakeAccounts: AccountSource {
     func credentials(for id: AccountID) throws -> AccountCredentials? { tokens[id] }
 
     func usableCredentials(for id: AccountID, rejectedAccessToken: String?, now: Date) async throws -> AccountCredentials {
-        guard let credentials = tokens[id] else { throw TokenRefreshError.needsLogin(reason: "no tokens") }
+        guard let credentials = tokens[id] else {
+            throw TokenRefreshError.needsLogin(reason: "no tokens", refused: RefusedRefreshToken("none"))
+        }
         return credentials
     }
 
