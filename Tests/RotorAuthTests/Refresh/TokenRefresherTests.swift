@@ -159,7 +159,8 @@ struct TokenRefresherTests {
             await #expect(throws: refused) {
                 _ = try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
             }
-            #expect(try fixture.store.account(fixture.id)?.status == .ready, "the caller records the needs-login")
+            let status = try fixture.store.account(fixture.id)?.status
+            #expect(status == .ready, "the caller records the needs-login")
             await #expect(throws: refused) {
                 _ = try await refresher.credentials(for: fixture.id, trigger: trigger, now: now)
             }
