@@ -21,7 +21,6 @@ final class AccountSnapshot: Sendable {
     private struct State {
         var connection: DatabaseQueue?
         var copy: Copy?
-        var reads = 0
     }
 
     private let path: String
@@ -47,14 +46,10 @@ final class AccountSnapshot: Sendable {
                 return copy.accounts
             }
             let accounts = try connection.read { db in try AccountSummaryQuery.all(db) }
-            state.reads += 1
             state.copy = Copy(dataVersion: version, generation: written, accounts: accounts)
             return accounts
         }
     }
-
-    /// How many times the accounts were read from the database.
-    var reads: Int { state.withLock { $0.reads } }
 
     private static func open(_ path: String) throws -> DatabaseQueue {
         var configuration = GRDB.Configuration()

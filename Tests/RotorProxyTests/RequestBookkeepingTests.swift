@@ -3,7 +3,7 @@ import HTTPTypes
 import HummingbirdCore
 import NIOCore
 import RotorCore
-import RotorProxy
+@testable import RotorProxy
 import RotorStore
 import RotorTestSupport
 import Synchronization
@@ -151,6 +151,41 @@ struct RequestBookkeepingTests {
                 }
             }
             #expect(try world.account("A").consecutiveFailures == 2)
+        }
+    }
+
+    /// The commit's bookkeeping is stored before the client has the stream's end: Codex sends the follow-up that
+    /// echoes the turn state as soon as it has `response.completed`, and that follow-up must find the account that
+    /// minted it. The upstream keeps the stream open after `response.completed`, so only a write made before that
+    /// event went to the client can be seen here.
+    @Test func theTurnStateBindingIsStoredBeforeTheClientHasTheEnd() async throws {
+        let end = SSE.completed("resp_ts")
+        let clientHasTheEnd = Gate()
+        try await RotationWorld.with(["A"]) { world in
+            try await withTimeout(.seconds(45)) {
+                try await FakeUpstream.run(handler: { _ in
+                    SSE.streaming(headers: [ConversationAffinityTestNames.turnState: "ts-minted"]) { writer in
+                        try await writer.write(ByteBuffer(string: SSE.created("resp_ts") + end))
+                        await clientHasTheEnd.wait()
+                    }
+                }) { upstream in
+                    try await withStoreProxy(world: world, upstream: upstream) { proxy in
+                        let request = Self.rawStreamingRequest(proxy)
+                        let body = try await withRawConnection(port: proxy.port) { connection in
+                            try connection.send(request)
+                            _ = try connection.readHead()
+                            return try connection.readChunks(atLeast: SSE.created("resp_ts").utf8.count + end.utf8.count)
+                        }
+                        #expect(String(decoding: body, as: UTF8.self).contains("response.completed"))
+                        let key = ConversationAffinity.turnStateKey("ts-minted")
+                        #expect(try world.store.boundAccount(forConversation: key, now: Date()) == world.id("A"))
+                        let rows = try world.store.decisions(requestID: nil, limit: 10)
+                        #expect(rows.map(\.outcome) == [.success])
+                        #expect(try world.account("A").lastUsedAt != nil)
+                        clientHasTheEnd.open()
+                    }
+                }
+            }
         }
     }
 
