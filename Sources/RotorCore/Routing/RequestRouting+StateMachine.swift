@@ -35,7 +35,7 @@ extension RequestRouting {
 
 
         /// The last failure of this request: named in the next attempt's reason, and the base of the final answer.
-        private struct Failure: Hashable, Sendable {
+        struct Failure: Hashable, Sendable {
             var label: String
             var classification: DecisionRecord.Outcome
             var isTransient: Bool
@@ -54,11 +54,11 @@ extension RequestRouting {
         private var attempts = 0
         private var accountSwitches = 0
         private var transientRetries = 0
-        private var failedAccounts: [AccountID] = []
+        private(set) var failedAccounts: [AccountID] = []
         private var learnedStatus: [AccountID: AccountStatus] = [:]
         private var refreshedAccounts: [AccountID] = []
         private var retry: (account: AccountID, reason: String)?
-        private var lastFailure: Failure?
+        private(set) var lastFailure: Failure?
         private var lastAccount: AccountID?
         private var stripReasoning = false
 
@@ -277,7 +277,7 @@ extension RequestRouting {
             return record
         }
 
-        /// Reports how the refresh asked for by ``NextAction/refresh(_:)`` ended.
+        /// Reports how the refresh asked for by ``AttemptAction/refresh(_:)`` ended.
         public mutating func refreshFinished(
             _ result: RefreshResult,
             account: Account,
@@ -318,7 +318,7 @@ extension RequestRouting {
             }
         }
 
-        private func dropsTurnState(on account: AccountID) -> Bool {
+        func dropsTurnState(on account: AccountID) -> Bool {
             switch request.turnState {
             case .absent: false
             case .mintedBy(let owner): owner != account
@@ -341,62 +341,6 @@ extension RequestRouting {
             return .attempt(AttemptPlan(account: account, number: attempts, reason: reason,
                                         turnState: dropsTurnState(on: account) ? .drop : .forward,
                                         reasoning: stripReasoning ? .strip : .keep))
-        }
-
-        private func reason(
-            for choice: AccountSelection.Choice,
-            preferred: (account: AccountID, reason: String)?,
-            accounts: [Account],
-            now: Date
-        ) -> String {
-            var parts: [String] = []
-            if let lastFailure {
-                parts.append("after \(lastFailure.label) \(lastFailure.classification.rawValue)")
-            } else if let preferred, preferred.account != choice.account,
-                let account = accounts.first(where: { $0.id == preferred.account })
-            {
-                let words = Self.words(for: account.state(at: now))
-                parts.append("\(preferred.reason) account \(account.label) \(words)")
-            } else if let preferred, preferred.account != choice.account {
-                parts.append("\(preferred.reason) account is gone")
-            }
-            parts.append(choice.reason)
-            if let skipped = skippedSummary(accounts: accounts, chosen: choice.account, now: now) {
-                parts.append(skipped)
-            }
-            if dropsTurnState(on: choice.account) { parts.append("x-codex-turn-state dropped") }
-            return parts.joined(separator: "; ")
-        }
-
-        /// Why the accounts that were not chosen could not serve (at most a few named, the rest counted), so the
-        /// decision log answers "why not account Z" without a second query.
-        private func skippedSummary(accounts: [Account], chosen: AccountID, now: Date) -> String? {
-            let namedLimit = 5
-            var named: [String] = []
-            var unnamed = 0
-            // The account that failed last is already named by the reason ("after … usage-limit").
-            for account in accounts where account.id != chosen && account.label != lastFailure?.label {
-                let words: String
-                if failedAccounts.contains(account.id) {
-                    words = "failed earlier in this request"
-                } else {
-                    let state = account.state(at: now)
-                    guard state != .ready else { continue }
-                    words = Self.words(for: state)
-                }
-                if named.count < namedLimit { named.append("\(account.label) \(words)") } else { unnamed += 1 }
-            }
-            guard !named.isEmpty else { return nil }
-            return "skipped " + named.joined(separator: ", ") + (unnamed > 0 ? " and \(unnamed) more" : "")
-        }
-
-        private static func words(for state: AccountState) -> String {
-            switch state {
-            case .ready: "is excluded"
-            case .cooling(let until, let reason): "is out (\(reason.rawValue) until \(UTCCalendar.iso8601(until)))"
-            case .needsLogin: "needs a login"
-            case .disabled: "is disabled"
-            }
         }
 
         // MARK: - Failing
@@ -496,22 +440,6 @@ extension RequestRouting {
                 time: now, requestID: request.requestID, attempt: 0, outcome: .gaveUp,
                 reason: why + (lastFailure.map { "; last failure: \($0.label) \($0.classification.rawValue)" } ?? ""))
             return .answer(finalAnswer, record: record)
-        }
-
-        private var finalAnswer: FinalAnswer {
-            guard let lastFailure else { return .respond(.attemptsSpent) }
-            // A 5xx or 401 body from the upstream says more than rotor can; a relayed 429 would not carry the pool's
-            // Retry-After, so limits get rotor's own retryable answer.
-            switch lastFailure.classification {
-            case .overloaded, .unauthorized:
-                if let answer = lastFailure.answer, !answer.isFailedEvent { return .relay(answer) }
-                return .respond(lastFailure.classification == .overloaded ? .upstreamUnreachable : .attemptsSpent)
-            case .network, .refreshFailed: return .respond(.upstreamUnreachable)
-            case .timeout: return .respond(.upstreamTimeout)
-            case .success, .usageLimit, .rateLimit, .needsLogin, .disabled, .passThrough, .reasoningRejected,
-                .interrupted, .clientClosed, .poolDry, .gaveUp:
-                return .respond(.attemptsSpent)
-            }
         }
 
         private static func seconds(_ duration: Duration) -> String {

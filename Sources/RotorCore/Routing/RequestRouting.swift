@@ -6,12 +6,14 @@ public import Foundation
 
 /// The per-request failover loop of the proxy, as plain values: what the shell tells it and what it answers.
 ///
-/// The shell drives ``StateMachine``: it calls ``StateMachine/next(accounts:now:)`` and executes the ``Step``
-/// (send the request upstream on an account, wait, or answer); it reports each attempt with
-/// ``StateMachine/attemptFinished(_:account:now:using:)`` and a token refresh with
-/// ``StateMachine/refreshFinished(_:account:now:using:)``, applies the returned ``Effect``s to the store, writes the
-/// ``Resolution/record`` to the decision log, and does what ``NextAction`` says. Every step carries the reason the
-/// decision log shows.
+/// The shell drives ``StateMachine``: it calls ``StateMachine/next(accounts:now:)`` and performs the ``Step`` (an
+/// attempt as an ``AttemptPlan`` says, a wait, or the final answer). It feeds back what happened as events, each
+/// with its own action type: ``StateMachine/credentialsUnavailable(_:account:now:)`` (``CredentialsAction``),
+/// ``StateMachine/attemptFailed(_:account:now:)`` (``AttemptAction``), ``StateMachine/refreshFinished(_:account:now:)``
+/// (``RefreshAction``), ``StateMachine/streamReady(status:headers:account:now:)`` and
+/// ``StateMachine/turnStateMinted(key:)`` at the commit, then ``StateMachine/streamEnded(_:account:now:)`` or
+/// ``StateMachine/clientClosed(now:)``. Each action carries the ``Bookkeeping`` the shell writes in one transaction:
+/// store ``Effect``s and the attempt's one decision row, whose reason says why.
 public enum RequestRouting {
     /// Who minted the `x-codex-turn-state` the client sent.
     public enum TurnState: Hashable, Sendable {
@@ -200,7 +202,7 @@ public enum RequestRouting {
         case refreshFailed(reason: String, storedTokenAvailable: Bool)
     }
 
-    /// How a token refresh requested by ``NextAction/refresh(_:)`` ended.
+    /// How a token refresh requested by ``AttemptAction/refresh(_:)`` ended.
     public enum RefreshResult: Hashable, Sendable {
         /// New tokens are stored: retry the same account once.
         case refreshed
