@@ -83,6 +83,12 @@ enum Schema {
                 CREATE INDEX decision_on_time ON decision(time);
                 """)
         }
+        migrator.registerMigration("v5 decision model and reasoning tokens") { db in
+            try db.execute(sql: """
+                ALTER TABLE decision ADD COLUMN reasoning_tokens INTEGER;
+                ALTER TABLE decision ADD COLUMN model TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -21,7 +21,9 @@ struct AccountStoreDecisionsTests {
             bytes: 345,
             inputTokens: 1,
             cachedInputTokens: 2,
-            outputTokens: 3
+            outputTokens: 3,
+            reasoningTokens: 1,
+            model: "gpt-5-codex"
         )
     }
 

@@ -6,6 +6,8 @@ public struct RewrittenRequest: Hashable, Sendable {
     public var clientWantsStream: Bool
     /// The client's `prompt_cache_key`, the preferred conversation key.
     public var promptCacheKey: String?
+    /// The client's `model`, when it is a string (for the decision log when the stream does not name one).
+    public var model: String?
     /// The members rotor changed or added, in a fixed order (for the log).
     public var changedMembers: [String]
 }
@@ -63,6 +65,7 @@ public enum RequestInvariants {
             body: ByteEdit.apply(edits, to: body),
             clientWantsStream: fields.stream == true,
             promptCacheKey: fields.promptCacheKey,
+            model: fields.model,
             changedMembers: changed
         )
     }
@@ -110,6 +113,7 @@ public enum RequestInvariants {
         var include: [String]?
         var previousResponseID: String?
         var promptCacheKey: String?
+        var model: String?
 
         /// Reads the members from the layout of a validated body.
         init(of object: JSONObjectLayout, in scanner: JSONScanner) throws(RequestInvariantError) {
@@ -118,6 +122,8 @@ public enum RequestInvariants {
             include = try Self.strings("include", of: object, in: scanner)
             previousResponseID = try Self.string("previous_response_id", of: object, in: scanner)
             promptCacheKey = try Self.string("prompt_cache_key", of: object, in: scanner)
+            // Only read for the decision log: a model of another type is the upstream's to refuse.
+            model = (try? Self.string("model", of: object, in: scanner)) ?? nil
         }
 
         private static func boolean(

@@ -34,6 +34,10 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
     public var inputTokens: Int?
     public var cachedInputTokens: Int?
     public var outputTokens: Int?
+    /// Reasoning tokens (part of the output) from `response.completed`.
+    public var reasoningTokens: Int?
+    /// The model that served the attempt (`response.model`, else the request's `model`).
+    public var model: String?
 
     public init(
         time: Date,
@@ -50,7 +54,9 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
         bytes: Int = 0,
         inputTokens: Int? = nil,
         cachedInputTokens: Int? = nil,
-        outputTokens: Int? = nil
+        outputTokens: Int? = nil,
+        reasoningTokens: Int? = nil,
+        model: String? = nil
     ) {
         self.time = time
         self.requestID = requestID
@@ -67,6 +73,8 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
         self.inputTokens = inputTokens
         self.cachedInputTokens = cachedInputTokens
         self.outputTokens = outputTokens
+        self.reasoningTokens = reasoningTokens
+        self.model = model
     }
 }
 

@@ -238,6 +238,8 @@ extension RequestRouting {
             record.inputTokens = end.tokens?.inputTokens
             record.cachedInputTokens = end.tokens?.cachedInputTokens
             record.outputTokens = end.tokens?.outputTokens
+            record.reasoningTokens = end.tokens?.reasoningTokens
+            record.model = end.tokens?.model ?? request.model
             if let usage = end.usage { effects.append(.usage(account.id, usage)) }
             switch end.ending {
             case .completed:

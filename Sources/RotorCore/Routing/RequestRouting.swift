@@ -38,6 +38,8 @@ public enum RequestRouting {
         public var turnState: TurnState
         /// `--account`: only this account may serve.
         public var pinnedAccount: AccountID?
+        /// The request body's `model`, for the decision log.
+        public var model: String?
 
         /// Creates a request description.
         public init(
@@ -45,13 +47,15 @@ public enum RequestRouting {
             conversationKey: String? = nil,
             boundAccount: AccountID? = nil,
             turnState: TurnState = .absent,
-            pinnedAccount: AccountID? = nil
+            pinnedAccount: AccountID? = nil,
+            model: String? = nil
         ) {
             self.requestID = requestID
             self.conversationKey = conversationKey
             self.boundAccount = boundAccount
             self.turnState = turnState
             self.pinnedAccount = pinnedAccount
+            self.model = model
         }
     }
 

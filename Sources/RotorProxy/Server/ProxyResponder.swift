@@ -111,8 +111,8 @@ struct ProxyResponder: Sendable {
             let now = time.now()
             var loop: FailoverLoop
             do {
-                let routing = try routingRequest(conversationKey: conversationKey, headers: clientHeaders,
-                                                 requestID: requestID, now: now)
+                let routing = try routingRequest(conversationKey: conversationKey, model: rewritten.model,
+                                                 headers: clientHeaders, requestID: requestID, now: now)
                 loop = FailoverLoop(request: routing, limits: limits, source: accounts, attempt: attempt, time: time,
                                     logger: logger, startedAt: now)
             } catch {
@@ -131,9 +131,10 @@ struct ProxyResponder: Sendable {
     }
 
     /// What routing needs to know about the request: its conversation, the account bound to it, who minted an
-    /// echoed turn state, and the pinned account.
+    /// echoed turn state, the pinned account, and the model asked for.
     private func routingRequest(
         conversationKey: String?,
+        model: String?,
         headers: HTTPFields,
         requestID: String,
         now: Date
@@ -149,7 +150,8 @@ struct ProxyResponder: Sendable {
             conversationKey: conversationKey,
             boundAccount: bound,
             turnState: turnState,
-            pinnedAccount: configuration.pinnedAccount
+            pinnedAccount: configuration.pinnedAccount,
+            model: model
         )
     }
 }

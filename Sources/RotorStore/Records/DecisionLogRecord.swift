@@ -22,9 +22,11 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
     var inputTokens: Int?
     var cachedInputTokens: Int?
     var outputTokens: Int?
+    var reasoningTokens: Int?
+    var model: String?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, time, attempt, outcome, reason, bytes
+        case id, time, attempt, outcome, reason, bytes, model
         case requestID = "request_id"
         case conversationKeyHash = "conversation_key_hash"
         case accountID = "account_id"
@@ -35,6 +37,7 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
         case inputTokens = "input_tokens"
         case cachedInputTokens = "cached_input_tokens"
         case outputTokens = "output_tokens"
+        case reasoningTokens = "reasoning_tokens"
     }
 
     static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
@@ -61,6 +64,8 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
         inputTokens = record.inputTokens
         cachedInputTokens = record.cachedInputTokens
         outputTokens = record.outputTokens
+        reasoningTokens = record.reasoningTokens
+        model = record.model
     }
 
     /// The row as a record; `nil` for an outcome this rotor does not know (written by a newer one).
@@ -81,7 +86,9 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
             bytes: bytes,
             inputTokens: inputTokens,
             cachedInputTokens: cachedInputTokens,
-            outputTokens: outputTokens
+            outputTokens: outputTokens,
+            reasoningTokens: reasoningTokens,
+            model: model
         )
     }
 }

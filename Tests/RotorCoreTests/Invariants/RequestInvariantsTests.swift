@@ -37,6 +37,12 @@ struct RequestInvariantsTests {
         #expect(try RequestInvariants.enforce(on: Array(input.utf8)).clientWantsStream == wantsStream)
     }
 
+    /// The model is read for the decision log; a model that is not a string is left to the upstream to refuse.
+    @Test(arguments: [(#"{"model":"gpt-5-codex"}"#, "gpt-5-codex"), (#"{"model":7}"#, nil), ("{}", nil)])
+    func readsTheModel(input: String, model: String?) throws {
+        #expect(try RequestInvariants.enforce(on: Array(input.utf8)).model == model)
+    }
+
     /// The prompt cache key is read for conversation affinity, and left in the body.
     @Test func readsThePromptCacheKey() throws {
         let rewritten = try RequestInvariants.enforce(on: Array(#"{"prompt_cache_key":"th\u0072ead-1"}"#.utf8))

@@ -315,7 +315,8 @@ struct RequestRoutingTests {
         machine.streamReady(status: 200, headers: [], account: account, now: testNow)
         machine.turnStateMinted(key: "turn-state:abc")
         let usage = UsageSnapshot(primary: UsageWindow(usedPercent: 40, windowMinutes: 300), observedAt: testNow)
-        let tokens = TokenCounts(inputTokens: 5, cachedInputTokens: 1, outputTokens: 2)
+        let tokens = TokenCounts(inputTokens: 5, cachedInputTokens: 1, outputTokens: 2, reasoningTokens: 1,
+                                 model: "gpt-5-codex")
         let bookkeeping = machine.streamEnded(.init(ending: .completed, bytes: 99, usage: usage, tokens: tokens),
                                               account: account, now: testNow)
         #expect(bookkeeping.effects == [
@@ -326,7 +327,8 @@ struct RequestRoutingTests {
         #expect(bookkeeping.record.attempt == 1)
         #expect(bookkeeping.record.bytes == 99)
         #expect(bookkeeping.record.inputTokens == 5 && bookkeeping.record.cachedInputTokens == 1)
-        #expect(bookkeeping.record.outputTokens == 2)
+        #expect(bookkeeping.record.outputTokens == 2 && bookkeeping.record.reasoningTokens == 1)
+        #expect(bookkeeping.record.model == "gpt-5-codex")
     }
 
     /// A client that leaves gets its one row: mid-stream (the commit's bookkeeping still stands), during an attempt,
