@@ -110,7 +110,7 @@ struct FailoverLoop {
             case .wait(let until, let reason):
                 logger.info("waiting for an account to return", metadata: ["rotor.reason": "\(reason)"])
                 let delay = max(0, until.timeIntervalSince(now)) + 0.05
-                try await time.clock.sleep(for: .milliseconds(Int((delay * 1000).rounded(.up))))
+                try await time.clock.sleep(for: .milliseconds(Int((delay * 1000).rounded())))
             case .answer(let final, let record):
                 try write(RequestRouting.Bookkeeping(effects: [], record: record), firstByte: nil, now: now)
                 logger.warning("request answered without a stream", metadata: [
