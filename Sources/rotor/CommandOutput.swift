@@ -12,6 +12,11 @@ enum CommandOutput {
         writeStandardError("\(message)\n")
     }
 
+    /// Writes `text` to stdout at once, unbuffered (`rotor log --follow` feeding a pipe).
+    static func writeNow(_ text: String) throws {
+        try DescriptorOutput.writeAll(text, to: DescriptorOutput.standardOutput)
+    }
+
     private static func writeStandardError(_ text: String) {
         // A closed or full stderr leaves nowhere to report to.
         try? DescriptorOutput.writeAll(text, to: DescriptorOutput.standardError)

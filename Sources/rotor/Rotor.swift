@@ -15,9 +15,10 @@ struct Rotor: AsyncParsableCommand {
               rotor accounts import    Import the Codex CLI's login (~/.codex/auth.json).
               rotor accounts add       Log in another ChatGPT account in the browser.
               rotor run -- codex       Run Codex through the rotation proxy.
+              rotor log                See which account served each request, and why.
             """,
         version: RotorVersion.current,
-        subcommands: [Run.self, Accounts.self, Proxy.self]
+        subcommands: [Run.self, Accounts.self, Proxy.self, Log.self]
     )
 }
 

@@ -1,12 +1,14 @@
 import Foundation
 
-/// Local wall-clock times as the table shows them: `HH:MM` today, `YYYY-MM-DD HH:MM` on any other day.
+/// Local wall-clock times as the tables show them: `HH:MM` (or `HH:MM:SS`) today, with `YYYY-MM-DD ` before it on
+/// any other day.
 enum ClockTime {
-    static func format(_ date: Date, now: Date, timeZone: TimeZone) -> String {
+    static func format(_ date: Date, now: Date, timeZone: TimeZone, seconds: Bool = false) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let time = "\(twoDigits(parts.hour ?? 0)):\(twoDigits(parts.minute ?? 0))"
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        var time = "\(twoDigits(parts.hour ?? 0)):\(twoDigits(parts.minute ?? 0))"
+        if seconds { time += ":\(twoDigits(parts.second ?? 0))" }
         guard !calendar.isDate(date, inSameDayAs: now) else { return time }
         return "\(parts.year ?? 0)-\(twoDigits(parts.month ?? 0))-\(twoDigits(parts.day ?? 0)) \(time)"
     }
