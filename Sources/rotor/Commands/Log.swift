@@ -16,7 +16,7 @@ extension Rotor {
 
                 Examples:
                   rotor log                           The 20 newest requests.
-                  rotor log --request 4f0c9a1e-…      One request (the id is the x-rotor-request-id header).
+                  rotor log --request 4f0c9a1e5b27d803      One request (the id is the x-rotor-request-id header).
                   rotor log --account work --limit 5  The 5 newest requests that tried the account "work".
                   rotor log --follow                  Print requests as they are recorded, until Ctrl-C.
                   rotor log --json                    As JSON (docs/log-json.md).
