@@ -54,6 +54,8 @@ extension AccountStore {
                         try Self.bindConversation(key, to: id, now: now, ttl: affinity.conversation, in: db)
                     case .bindTurnState(let key, let id):
                         try Self.bindConversation(key, to: id, now: now, ttl: affinity.turnState, in: db)
+                    case .tokensUsed(let id, let tokens, let at):
+                        try Self.recordTokens(tokens, for: id, at: at, in: db)
                     }
                 } catch let error as StoreError where error.code == .accountNotFound {
                     continue

@@ -89,6 +89,23 @@ enum Schema {
                 ALTER TABLE decision ADD COLUMN model TEXT;
                 """)
         }
+        migrator.registerMigration("v6 usage ledger") { db in
+            // One row per completed request, kept 400 days whatever the decision log keeps: `rotor usage` groups it
+            // by account, model and local day.
+            try db.execute(sql: """
+                CREATE TABLE usage_ledger (
+                    id INTEGER PRIMARY KEY,
+                    time REAL NOT NULL,
+                    account_id TEXT NOT NULL,
+                    model TEXT,
+                    input_tokens INTEGER NOT NULL DEFAULT 0,
+                    cached_input_tokens INTEGER NOT NULL DEFAULT 0,
+                    output_tokens INTEGER NOT NULL DEFAULT 0,
+                    reasoning_tokens INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX usage_ledger_on_time ON usage_ledger(time);
+                """)
+        }
         return migrator
     }
 }

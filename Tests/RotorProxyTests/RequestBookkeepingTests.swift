@@ -154,7 +154,8 @@ struct RequestBookkeepingTests {
         }
     }
 
-    /// The commit's bookkeeping is stored before the client has the stream's end: Codex sends the follow-up that
+    /// The commit's bookkeeping (bindings, last use, decision row, usage ledger) is stored before the client has the
+    /// stream's end: Codex sends the follow-up that
     /// echoes the turn state as soon as it has `response.completed`, and that follow-up must find the account that
     /// minted it. The upstream keeps the stream open after `response.completed`, so only a write made before that
     /// event went to the client can be seen here.
@@ -182,6 +183,8 @@ struct RequestBookkeepingTests {
                         let rows = try world.store.decisions(requestID: nil, limit: 10)
                         #expect(rows.map(\.outcome) == [.success])
                         #expect(try world.account("A").lastUsedAt != nil)
+                        let ledger = try world.store.ledger(since: .distantPast)
+                        #expect(ledger.map(\.tokens.inputTokens) == [5] && ledger.map(\.accountID) == [world.id("A")])
                         clientHasTheEnd.open()
                     }
                 }

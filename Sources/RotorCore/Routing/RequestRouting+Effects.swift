@@ -7,7 +7,8 @@ public import Foundation
 extension RequestRouting {
     /// Applies `effects` to the accounts they name, as the store does in one transaction: a failure adds one to the
     /// count and takes ``CooldownPolicy``'s cooldown from the new count (merged, never shortened); a success resets
-    /// the count only if it still holds what the request read. Bindings are not part of an account and are skipped;
+    /// the count only if it still holds what the request read. Bindings and token usage are not part of an account and
+    /// are skipped;
     /// a refused login marks the account (the tokens, which the store compares, are not part of an account either).
     ///
     /// - Returns: The cooldown each failure set, for the decision rows (``DecisionRecord/noting(_:)``).
@@ -44,7 +45,7 @@ extension RequestRouting {
                 if accounts[index].usage.map({ $0.observedAt <= snapshot.observedAt }) ?? true {
                     accounts[index].usage = snapshot
                 }
-            case .bindConversation, .bindTurnState:
+            case .bindConversation, .bindTurnState, .tokensUsed:
                 continue
             }
         }

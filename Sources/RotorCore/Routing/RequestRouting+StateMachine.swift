@@ -241,6 +241,10 @@ extension RequestRouting {
             record.reasoningTokens = end.tokens?.reasoningTokens
             record.model = end.tokens?.model ?? request.model
             if let usage = end.usage { effects.append(.usage(account.id, usage)) }
+            if var tokens = end.tokens {
+                tokens.model = tokens.model ?? request.model
+                effects.append(.tokensUsed(account.id, tokens, at: now))
+            }
             switch end.ending {
             case .completed:
                 break

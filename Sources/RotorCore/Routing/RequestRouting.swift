@@ -266,6 +266,8 @@ public enum RequestRouting {
         case bindConversation(key: String, AccountID)
         /// Bind the turn-state key (a hash of the value) to the account that minted it.
         case bindTurnState(key: String, AccountID)
+        /// Add a completed request's tokens to the usage ledger (kept apart from the decision log, for 400 days).
+        case tokensUsed(AccountID, TokenCounts, at: Date)
     }
 
     /// What the shell writes for an event, in one transaction: the store effects, then the attempt's (or the

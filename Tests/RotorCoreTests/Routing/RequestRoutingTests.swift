@@ -322,6 +322,7 @@ struct RequestRoutingTests {
         #expect(bookkeeping.effects == [
             .success(testID(1), at: testNow, sawFailures: 2), .bindConversation(key: "c", testID(1)),
             .bindTurnState(key: "turn-state:abc", testID(1)), .usage(testID(1), usage),
+            .tokensUsed(testID(1), tokens, at: testNow),
         ])
         #expect(bookkeeping.record.outcome == .success)
         #expect(bookkeeping.record.attempt == 1)
