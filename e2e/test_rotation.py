@@ -4,6 +4,7 @@ no upstream request, and a 401 is refreshed once and retried."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime
 
@@ -41,6 +42,20 @@ def test_usage_limited_account_fails_over_to_a_healthy_one(workspace: Workspace,
     assert listed["state"] == "cooling"
     assert listed["cooldown_reason"] == "usage-limit"
     assert abs(unix_time(listed["cooldown_until"]) - resets_at) < 1, "the limited account stays out until resets_at"
+
+    # The decision log shows both attempts of that one request, and the usage ledger its tokens.
+    logged = workspace.rotor("log", "--json", "--limit", "1")
+    assert logged.returncode == 0, logged.stderr
+    [request] = json.loads(logged.stdout)
+    labels = {account["id"]: account["chatgpt_account_id"] for account in workspace.accounts_json()}
+    attempts = [(labels[a["account"]["id"]], a["outcome"], a["upstream_status"]) for a in request["attempts"]]
+    assert attempts == [(f"acct-{limited}", "usage-limit", 429), (f"acct-{healthy}", "success", 200)], attempts
+    assert labels[request["served_by"]["id"]] == f"acct-{healthy}"
+    assert request["attempts"][0]["cooldown_reason"] == "usage-limit"
+    usage = workspace.rotor("usage", "--json")
+    assert usage.returncode == 0, usage.stderr
+    total = json.loads(usage.stdout)["total"]
+    assert (total["requests"], total["input_tokens"]) == (1, 1200), total
 
 
 def test_limit_as_first_sse_event_still_fails_over(workspace: Workspace, backend: FakeBackend) -> None:
