@@ -2,7 +2,8 @@
 /// characters of the account's id (the short id shown by `rotor accounts list` works).
 ///
 /// Tried in that order: a label match wins, then email matches, then id-prefix matches. Several matches at one
-/// level are an error listing them.
+/// level are an error listing them. Destructive commands use ``matchUnambiguously(in:)``, which also refuses a
+/// selector that names different accounts at different levels.
 public struct AccountSelector: Hashable, Sendable, CustomStringConvertible {
     /// The shortest id prefix accepted.
     public static let minimumIDPrefixLength = 4
@@ -31,6 +32,20 @@ public struct AccountSelector: Hashable, Sendable, CustomStringConvertible {
             return matches[0]
         }
         throw .noMatch(selector: text)
+    }
+
+    /// The one account this selector names at any level: a selector that is one account's label and another's
+    /// email (or id prefix) is refused, listing both, so that `remove` and `disable` never act on the wrong one.
+    /// - Throws: ``AccountSelectorError``: no match, or several accounts.
+    public func matchUnambiguously(in accounts: [Account]) throws(AccountSelectorError) -> Account {
+        let account = try match(in: accounts)
+        let prefix = text.lowercased()
+        let named = accounts.filter { candidate in
+            candidate.label == text || candidate.email.lowercased() == prefix
+                || (prefix.count >= Self.minimumIDPrefixLength && candidate.id.rawValue.hasPrefix(prefix))
+        }
+        guard named.count == 1 else { throw .ambiguous(selector: text, matches: named) }
+        return account
     }
 }
 

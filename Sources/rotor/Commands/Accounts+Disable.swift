@@ -22,7 +22,7 @@ extension Rotor.Accounts {
 
         func run() throws {
             let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
-            let account = try AccountSelector(selector).match(in: store.accounts())
+            let account = try AccountSelector(selector).matchUnambiguously(in: store.accounts())
             try store.setStatus(.disabled(reason: Self.reason), for: account.id)
             print("Disabled \(account.label) (\(account.id.shortID))")
         }

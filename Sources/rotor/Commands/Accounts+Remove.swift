@@ -25,7 +25,7 @@ extension Rotor.Accounts {
 
         func run() throws {
             let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
-            let account = try AccountSelector(selector).match(in: store.accounts())
+            let account = try AccountSelector(selector).matchUnambiguously(in: store.accounts())
             if !yes {
                 guard Confirmation.canAsk else { throw CommandError.confirmationRequired(account) }
                 guard Confirmation.ask("Remove \(account.label) (\(account.id.shortID), \(account.email))?") else {

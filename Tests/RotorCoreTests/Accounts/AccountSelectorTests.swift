@@ -52,4 +52,18 @@ struct AccountSelectorTests {
         #expect(error == .noMatch(selector: selector))
         #expect(error?.description.contains("rotor accounts list") == true)
     }
+
+    /// For destructive commands a selector naming different accounts at different levels is refused, listing them:
+    /// "me@home.io" is home's label and team's email. One that names one account at every level is accepted.
+    @Test func destructiveCommandsRefuseASelectorThatNamesSeveralAccounts() throws {
+        #expect(throws: AccountSelectorError.ambiguous(selector: "me@home.io", matches: [Self.home, Self.team])) {
+            try AccountSelector("me@home.io").matchUnambiguously(in: Self.all)
+        }
+        #expect(try AccountSelector("work").matchUnambiguously(in: Self.all) == Self.work)
+        #expect(try AccountSelector("me@corp.io").matchUnambiguously(in: Self.all) == Self.work)
+        #expect(try AccountSelector("ffff").matchUnambiguously(in: Self.all) == Self.team)
+        #expect(throws: AccountSelectorError.noMatch(selector: "nobody")) {
+            try AccountSelector("nobody").matchUnambiguously(in: Self.all)
+        }
+    }
 }
