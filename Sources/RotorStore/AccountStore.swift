@@ -77,6 +77,20 @@ public struct AccountStore: Sendable {
         TokenRecovery.adoptAll(into: self, directory: directory)
     }
 
+    /// The store in `directory` opened for reading only, as `rotor doctor` looks at it: nothing is created, migrated,
+    /// adopted or changed, and every write fails.
+    /// - Throws: ``StoreError``: the database is missing, locked or unusable.
+    public static func readingOnly(directory: StateDirectory) throws -> AccountStore {
+        let url = directory.databaseURL
+        var configuration = GRDB.Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(Configuration.default.busyTimeout.timeInterval)
+        let queue = try translatingErrors(database: url, busyTimeout: Configuration.default.busyTimeout) {
+            try DatabaseQueue(path: url.path(percentEncoded: false), configuration: configuration)
+        }
+        return AccountStore(writer: queue, databaseURL: url, configuration: .default, directory: directory)
+    }
+
     /// A private store in memory, for tests.
     public static func inMemory() throws -> AccountStore {
         try inMemory(configuration: .default)
@@ -153,5 +167,20 @@ extension Duration {
     /// The duration in seconds, as `TimeInterval`.
     var timeInterval: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+extension AccountStore {
+    /// What SQLite's `PRAGMA integrity_check` reports: `["ok"]` for a sound database, else its problems.
+    public func integrityProblems() throws -> [String] {
+        let lines = try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        return lines == ["ok"] ? [] : lines
+    }
+
+    /// The schema's migrations: how many this database has applied, of how many this rotor knows.
+    public func schemaVersion() throws -> (applied: Int, known: Int) {
+        let migrator = Schema.migrator
+        let applied = try read { db in try migrator.appliedIdentifiers(db).count }
+        return (applied, migrator.migrations.count)
     }
 }

@@ -18,7 +18,7 @@ struct Rotor: AsyncParsableCommand {
               rotor log                See which account served each request, and why.
             """,
         version: RotorVersion.current,
-        subcommands: [Run.self, Accounts.self, Proxy.self, Log.self, Usage.self]
+        subcommands: [Run.self, Accounts.self, Proxy.self, Log.self, Usage.self, Doctor.self]
     )
 }
 

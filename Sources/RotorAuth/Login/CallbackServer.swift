@@ -43,7 +43,7 @@ enum CallbackServer {
     }
 
     /// The servers log nothing: a callback URL carries the authorization code.
-    private static let quietLogger = Logger(label: "rotor.login.callback") { _ in SwiftLogNoOpLogHandler() }
+    static let quietLogger = Logger(label: "rotor.login.callback") { _ in SwiftLogNoOpLogHandler() }
 }
 
 /// Answers callback requests with ``CallbackAnswer`` and reports each outcome to the waiting login.

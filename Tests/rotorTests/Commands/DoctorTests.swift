@@ -1,0 +1,43 @@
+import Foundation
+import RotorCore
+import RotorStore
+import Testing
+
+/// `rotor doctor` over a real home: a healthy state, and one with problems it names with their fixes.
+struct DoctorTests {
+    /// A fresh home: nothing needs action (no codex on PATH is only a warning), and nothing is created.
+    @Test func aFreshHomeNeedsNothing() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        let result = try home.rotor("doctor")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasSuffix("Nothing needs action.\n"))
+        #expect(!FileManager.default.fileExists(atPath: home.rotorHome.path), "doctor creates nothing")
+    }
+
+    /// A login shared with Codex, a loose database file and an account that needs a login: exit 1, each named with
+    /// its fix; no token is printed.
+    @Test func namesWhatNeedsAction() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        try home.writeAuthFile(AuthFile.login(email: "me@x.io", refreshToken: "rt-SECRET-shared"))
+        #expect(try home.rotor("accounts", "import").status == 0)
+        let store = try AccountStore(directory: StateDirectory(url: home.rotorHome))
+        let id = try #require(try store.accounts().first?.id)
+        try store.setStatus(.needsLogin(reason: "refresh_token_reused"), for: id)
+        #expect(chmod(home.databaseURL.path, 0o644) == 0)
+
+        let result = try home.rotor("doctor", "--json")
+        #expect(result.status == 1)
+        #expect(!result.stdout.contains("rt-SECRET"))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["needs_action"] as? Bool == true)
+        let checks = (document["checks"] as? [[String: Any]]) ?? []
+        let actions = checks.filter { $0["status"] as? String == "action" }.compactMap { $0["check"] as? String }
+        #expect(actions == ["state-directory", "logins", "codex-login"])
+        let text = try home.rotor("doctor")
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("fix: run `codex logout`"))
+        #expect(text.stdout.hasSuffix("3 check(s) need action.\n"))
+    }
+}
