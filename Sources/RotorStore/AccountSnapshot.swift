@@ -24,19 +24,22 @@ final class AccountSnapshot: Sendable {
     }
 
     private let path: String
+    private let busyTimeout: Duration
     private let generation: WriteGeneration
     private let state = Mutex(State())
 
-    /// A snapshot of the database at `path`, invalidated by `generation` too.
-    init(path: String, generation: WriteGeneration) {
+    /// A snapshot of the database at `path`, invalidated by `generation` too; reads wait up to `busyTimeout` for a
+    /// lock, like the store's.
+    init(path: String, busyTimeout: Duration, generation: WriteGeneration) {
         self.path = path
+        self.busyTimeout = busyTimeout
         self.generation = generation
     }
 
     /// The accounts, oldest first: the copy while the database is unchanged, else a fresh read.
     func accounts() throws -> [Account] {
         try state.withLock { state in
-            let connection = try state.connection ?? Self.open(path)
+            let connection = try state.connection ?? Self.open(path, busyTimeout: busyTimeout)
             state.connection = connection
             let written = generation.value
             let version = try connection.inDatabase { db in
@@ -51,9 +54,10 @@ final class AccountSnapshot: Sendable {
         }
     }
 
-    private static func open(_ path: String) throws -> DatabaseQueue {
+    private static func open(_ path: String, busyTimeout: Duration) throws -> DatabaseQueue {
         var configuration = GRDB.Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout.timeInterval)
         configuration.label = "rotor.accounts-snapshot"
         return try DatabaseQueue(path: path, configuration: configuration)
     }

@@ -76,12 +76,13 @@ extension AccountStore {
         using generator: inout some RandomNumberGenerator,
         in db: Database
     ) throws -> CooldownPolicy.Decision {
-        guard
+        // Read back in the same transaction rather than with `RETURNING`, which SQLite before 3.35 lacks.
+        try db.cachedStatement(sql: "UPDATE account SET consecutive_failures = consecutive_failures + 1 WHERE id = ?")
+            .execute(arguments: [id.rawValue])
+        guard db.changesCount > 0,
             let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    UPDATE account SET consecutive_failures = consecutive_failures + 1 WHERE id = ?
-                    RETURNING consecutive_failures, cooldown_until, cooldown_reason
-                    """),
+                db.cachedStatement(
+                    sql: "SELECT consecutive_failures, cooldown_until, cooldown_reason FROM account WHERE id = ?"),
                 arguments: [id.rawValue])
         else { throw StoreError.accountNotFound(id) }
         let count: Int = row["consecutive_failures"]

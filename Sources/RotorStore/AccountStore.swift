@@ -70,7 +70,8 @@ public struct AccountStore: Sendable {
             self.databaseURL = url
             self.configuration = configuration
             self.directory = directory
-            self.snapshot = AccountSnapshot(path: url.path(percentEncoded: false), generation: generation)
+            self.snapshot = AccountSnapshot(path: url.path(percentEncoded: false), busyTimeout: configuration.busyTimeout,
+                                            generation: generation)
             try migrate()
         }
         // After the schema lock: adopting takes account locks, which a refresher holds across an HTTP call.

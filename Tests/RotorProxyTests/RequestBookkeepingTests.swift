@@ -182,6 +182,7 @@ struct RequestBookkeepingTests {
                         #expect(try world.store.boundAccount(forConversation: key, now: Date()) == world.id("A"))
                         let rows = try world.store.decisions(requestID: nil, limit: 10)
                         #expect(rows.map(\.outcome) == [.success])
+                        #expect(rows.first?.bytes == body.count, "the row counts every byte relayed, the end included")
                         #expect(try world.account("A").lastUsedAt != nil)
                         let ledger = try world.store.ledger(since: .distantPast)
                         #expect(ledger.map(\.tokens.inputTokens) == [5] && ledger.map(\.accountID) == [world.id("A")])

@@ -16,7 +16,8 @@ import RotorStore
 /// is retried, still under the lock, for up to ``storeRetryBudget``; if the store stays unwritable the tokens go to a
 /// recovery file (``TokenRecovery``) that the next store open, or the next refresh of the account, adopts. Either
 /// way the caller gets the new tokens. A refresher never overwrites a login stored meanwhile by a re-login or an
-/// import, nor marks such an account `needs-login`: the stored refresh token must still be the one it read.
+/// import: the stored refresh token must still be the one it read. It never writes an account's status: a refused
+/// login is reported (``TokenRefreshError/needsLogin(reason:refused:)``) for the caller to record.
 public struct TokenRefresher: Sendable {
     /// Why a caller asks for credentials.
     public enum Trigger: Sendable, Equatable {
@@ -65,7 +66,8 @@ public struct TokenRefresher: Sendable {
     /// Credentials to use now: refreshes under the per-account flock when needed.
     /// trigger nil = refresh only if the access token expires within 5 minutes.
     ///
-    /// - Throws: ``TokenRefreshError``: `needsLogin` (already stored; never retried) or `transient`.
+    /// - Throws: ``TokenRefreshError``: `needsLogin` (the caller records it; a refused token is never sent again) or
+    ///   `transient`.
     public func credentials(for id: AccountID, trigger: Trigger?, now: Date) async throws -> AccountCredentials {
         let stored = try readStored(id)
         guard Self.decision(for: stored, trigger: trigger, now: now) == .refresh else { return stored.credentials }

@@ -44,6 +44,8 @@ struct FailoverLoop {
         case committed(UpstreamStream, account: Account)
         /// The request is over: answer this way (`account`: the one whose answer is relayed, if any).
         case answer(RequestRouting.FinalAnswer, account: Account?)
+        /// The request is over: relay this attempt's own answer, byte for byte.
+        case passThrough(UpstreamFailureAnswer, account: Account)
     }
 
     /// Serves the request: attempts until one commits, then relays its stream; or writes the final answer.
@@ -77,6 +79,9 @@ struct FailoverLoop {
             fields[ProxyResponder.accountHeader] = account.id.shortID
             fields.append(contentsOf: UpstreamHeaders.response(from: stream.headers))
             try await relay(stream, account: account, wantsStream: wantsStream, writer: writer, headers: fields)
+        case .passThrough(let answer, let account):
+            fields[ProxyResponder.accountHeader] = account.id.shortID
+            try await answer.write(wantsStream: wantsStream, to: writer, headers: fields, logger: logger)
         case .answer(let final, let account):
             if let account { fields[ProxyResponder.accountHeader] = account.id.shortID }
             switch final {
@@ -175,7 +180,7 @@ struct FailoverLoop {
                 return nil
             case .relay(let answer, let bookkeeping):
                 try write(bookkeeping, firstByte: failure.elapsed, now: now)
-                return .answer(.relay(answer), account: account)
+                return .passThrough(UpstreamFailureAnswer(failure) ?? UpstreamFailureAnswer(answer), account: account)
             case .refresh(let bookkeeping):
                 try write(bookkeeping, firstByte: failure.elapsed, now: now)
                 try await refresh(account, rejectedAccessToken: credentials.accessToken)
@@ -194,9 +199,9 @@ struct FailoverLoop {
         } catch TokenRefreshError.needsLogin(let reason, let refused) {
             result = .needsLogin(reason: reason, refused: refused)
         } catch {
-            try Task.checkCancellation()
             result = .failed(reason: "\(error)")
         }
+        // Reported even when the client left meanwhile: a failed refresh cools the account for the next requests.
         let now = time.now()
         switch machine.refreshFinished(result, account: account, now: now) {
         case .retry:
@@ -204,6 +209,7 @@ struct FailoverLoop {
         case .moveOn(let bookkeeping):
             try write(bookkeeping, firstByte: nil, now: now)
         }
+        try Task.checkCancellation()
     }
 
     private enum PreparedCredentials {

@@ -12,7 +12,22 @@ enum UpstreamFailureAnswer {
     /// A 2xx answer whose first event was `response.failed` or `error`.
     case failedEvent(ServerSentEvent, headers: HTTPFields)
 
-    /// The upstream answer routing chose to relay.
+    /// The answer `failure` carries, byte for byte; `nil` for a failure that got none (no head, a timeout, a stream
+    /// that ended).
+    init?(_ failure: AttemptFailure) {
+        switch failure.kind {
+        case .status:
+            self = .response(status: failure.status ?? 502, headers: failure.headers, body: failure.body)
+        case .failedEvent:
+            guard let event = failure.firstEvent else { return nil }
+            self = .failedEvent(event, headers: failure.headers)
+        case .network, .headerTimeout, .idleTimeout, .streamEnded, .cancelled:
+            return nil
+        }
+    }
+
+    /// The upstream answer routing kept to relay when the request gave up after it (a failed event is rebuilt from
+    /// its type and data; routing relays only whole responses then).
     init(_ answer: RequestRouting.UpstreamAnswer) {
         var headers = HTTPFields()
         for field in answer.headers {

@@ -91,7 +91,10 @@ enum StreamRelay {
             outcome.update(from: tracker)
             if !ended, tracker.terminalType != nil {
                 ended = true
-                beforeEnd(outcome)
+                // The row counts the bytes of the chunk that carries the end, about to be written.
+                var end = outcome
+                end.bytes += buffer.readableBytes
+                beforeEnd(end)
             }
             guard buffer.readableBytes > 0 else { return }
             try await body.write(buffer)

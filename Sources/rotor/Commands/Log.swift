@@ -48,8 +48,11 @@ extension Rotor {
             let selected = try account.map { try AccountSelector($0).match(in: accounts).id }
             let start = try store.newestDecisionRowID()
             let newest = try store.loggedRequests(limit: limit, requestID: requestID, account: selected)
-            // Following prints the newest requests oldest first, as the new ones will follow them; JSON as lines.
-            let shown = follow ? newest.reversed() : newest
+            // Following prints the newest requests that have ended, oldest first, as the new ones will follow them
+            // (one still in progress is printed when it ends); JSON as lines.
+            let shown = follow
+                ? newest.reversed().filter { $0.records.last.map { DecisionLogFollower.ends($0.outcome) } ?? false }
+                : newest
             if json, follow {
                 for request in shown {
                     try CommandOutput.writeNow(try DecisionLogJSON.line(request, accounts: accounts) + "\n")
@@ -61,7 +64,9 @@ extension Rotor {
                     DecisionLogText.render(shown, accounts: accounts, now: Date(), timeZone: .current))
             }
             guard follow else { return }
-            var following = DecisionLogFollower(after: start, requestID: requestID, account: selected)
+            // After every row listed, so that a request that ended while it was listed is not printed twice.
+            let listed = max(start, newest.map(\.lastRowID).max() ?? start)
+            var following = DecisionLogFollower(after: listed, requestID: requestID, account: selected)
             while true {
                 try await Task.sleep(for: DecisionLogFollower.pollInterval)
                 let ended = try following.poll(store)

@@ -3,18 +3,15 @@ import RotorCore
 import RotorStore
 
 /// `rotor log --follow`: the requests that ended since the last poll, each printed once, when its last row says how
-/// it ended (a failed attempt's row arrives before the row of the attempt that serves).
+/// it ended (a failed attempt's row arrives before the row of the attempt that serves). A request whose last row
+/// never comes (its process died) is never printed.
 struct DecisionLogFollower {
     /// How often the log is read: a request shows up within half a second of its last row.
     static let pollInterval = Duration.milliseconds(500)
-    /// Requests still waiting for their last row are forgotten after this many polls (a crashed process's request
-    /// never gets one).
-    static let patience = 240
 
     private var after: Int64
     private let requestID: String?
     private let account: AccountID?
-    private var waiting: [String: Int] = [:]
 
     /// Follows the rows after `rowID`, of `requestID` only, or of requests that tried `account`, when given.
     init(after rowID: Int64, requestID: String?, account: AccountID?) {
@@ -29,15 +26,7 @@ struct DecisionLogFollower {
         after = changed.map(\.lastRowID).max() ?? after
         var ended: [AccountStore.LoggedRequest] = []
         for request in changed where matches(request) {
-            if let last = request.records.last, Self.ends(last.outcome) {
-                waiting[request.requestID] = nil
-                ended.append(request)
-            } else {
-                waiting[request.requestID] = 0
-            }
-        }
-        for (id, polls) in waiting {
-            waiting[id] = polls + 1 >= Self.patience ? nil : polls + 1
+            if let last = request.records.last, Self.ends(last.outcome) { ended.append(request) }
         }
         return ended
     }
