@@ -88,9 +88,9 @@ private func withUpstreamClient<T: Sendable>(
 /// How long in-flight requests may run on after the proxy was asked to stop.
 public let gracefulShutdownLimit: Duration = .seconds(5)
 
-/// The proxy's server and its lifetime: one `ServiceGroup` runs the server and the proxy's other services (the
-/// token renewal), and shuts them down together — the other services first, then the server, which lets in-flight
-/// streams finish.
+/// The proxy's server and its lifetime: one `ServiceGroup` runs the server, the bookkeeping retries and the proxy's
+/// other services (the token renewal), and shuts them down together — the other services first, then the server,
+/// which lets in-flight streams finish, then the retries.
 struct RotationProxy {
     let configuration: ProxyConfiguration
     let accounts: any AccountSource
@@ -101,11 +101,13 @@ struct RotationProxy {
 
     func run<T: Sendable>(_ body: (ProxyEndpoint) async throws -> T) async throws -> T {
         let boundPort = BoundPort()
+        let retries = BookkeepingRetries(source: accounts, clock: configuration.time.clock, logger: logger)
         let responder = ProxyResponder(
             boundPort: boundPort,
             accounts: accounts,
             attempt: UpstreamAttempt(client: client, url: configuration.responsesURL, timeouts: configuration.timeouts),
             configuration: configuration,
+            retries: retries,
             logger: logger
         )
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
@@ -133,7 +135,10 @@ struct RotationProxy {
                 portContinuation.finish()
             }
         )
-        var serviceConfiguration = ServiceGroupConfiguration(services: [server] + services, logger: serverLogger)
+        // Shut down in reverse order: the other services, then the server (in-flight streams finish), then the
+        // bookkeeping retries, which make their last tries once no request can add one.
+        var serviceConfiguration = ServiceGroupConfiguration(services: [retries, server] + services,
+                                                             logger: serverLogger)
         serviceConfiguration.maximumGracefulShutdownDuration = gracefulShutdownLimit
         let group = ServiceGroup(configuration: serviceConfiguration)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -128,6 +128,30 @@ struct RequestBookkeepingTests {
         }
     }
 
+    /// A write still waiting for its retry when the proxy stops gets one last try: the retry's pause runs on a test
+    /// clock that never advances, the lock is released, and stopping the proxy lands the row.
+    @Test func aPendingRetryGetsALastTryAtShutdown() async throws {
+        let configuration = AccountStore.Configuration(busyTimeout: .milliseconds(200))
+        let clock = TestClock(startDate: Date())
+        try await RotationWorld.with(["A"], configuration: configuration) { world in
+            try await FakeUpstream.run(handler: { _ in SSE.response(SSE.okStream) }) { upstream in
+                try await withStoreProxy(world: world, upstream: upstream, configure: {
+                    $0.time = TimeSource(now: { clock.date }, clock: clock)
+                }) { proxy in
+                    let lock = try DatabaseWriteLock(world.directory)
+                    let answer = try await proxy.send(proxy.request(body: responsesBody()))
+                    #expect(answer.status == 200)
+                    // The renewal's pass (a minute) and the retry's first pause (250 ms) sleep on the test clock.
+                    let sleepers = try await clock.waitForSleepers(count: 2)
+                    #expect(sleepers.contains(TestClock.Instant(offset: .milliseconds(250))))
+                    lock.release()
+                    #expect(try world.store.decisions(requestID: nil, limit: 10).isEmpty, "not written yet")
+                }
+            }
+            #expect(try world.store.decisions(requestID: nil, limit: 10).map(\.outcome) == [.success])
+        }
+    }
+
     /// Two requests fail on the same account at the same time: both failures count, so the backoff grows as it
     /// should (each request read the account with no failures before its attempt).
     @Test func simultaneousFailuresBothCount() async throws {

@@ -20,6 +20,8 @@ struct FailoverLoop {
     let source: any AccountSource
     let attempt: UpstreamAttempt
     let time: TimeSource
+    /// Where writes that fail after the commit go.
+    let retries: BookkeepingRetries
     let logger: Logger
     private var machine: RequestRouting.StateMachine
     private let conversationHash: String?
@@ -29,10 +31,11 @@ struct FailoverLoop {
 
     /// A loop for one request that arrived at `startedAt`.
     init(request: RequestRouting.Request, limits: RequestRouting.Limits, source: any AccountSource,
-         attempt: UpstreamAttempt, time: TimeSource, logger: Logger, startedAt: Date) {
+         attempt: UpstreamAttempt, time: TimeSource, retries: BookkeepingRetries, logger: Logger, startedAt: Date) {
         self.source = source
         self.attempt = attempt
         self.time = time
+        self.retries = retries
         self.logger = logger
         self.machine = RequestRouting.StateMachine(request: request, limits: limits, startedAt: startedAt)
         self.conversationHash = request.conversationKey.map(ConversationAffinity.logHash)
@@ -290,9 +293,7 @@ struct FailoverLoop {
         } catch {
             logger.error("cannot record the request yet; retrying in the background", metadata: [
                 "rotor.error": "\(error)"])
-            let retry = BookkeepingRetry(source: source, clock: time.clock, logger: logger)
-            let effects = bookkeeping.effects
-            Task.detached { await retry.run(effects, record: record, now: now) }
+            retries.enqueue(BookkeepingRetries.Job(effects: bookkeeping.effects, record: record, now: now))
         }
     }
 

@@ -17,6 +17,8 @@ struct ProxyResponder: Sendable {
     let accounts: any AccountSource
     let attempt: UpstreamAttempt
     let configuration: ProxyConfiguration
+    /// Where writes that fail after the commit are retried.
+    let retries: BookkeepingRetries
     let logger: Logger
 
     /// Answers `request`; errors thrown here only mean the client connection is gone.
@@ -114,7 +116,7 @@ struct ProxyResponder: Sendable {
                 let routing = try routingRequest(conversationKey: conversationKey, model: rewritten.model,
                                                  headers: clientHeaders, requestID: requestID, now: now)
                 loop = FailoverLoop(request: routing, limits: limits, source: accounts, attempt: attempt, time: time,
-                                    logger: logger, startedAt: now)
+                                    retries: retries, logger: logger, startedAt: now)
             } catch {
                 logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
                 try await slot.take().writeAnswer(.internalFailure, headers: headers)
