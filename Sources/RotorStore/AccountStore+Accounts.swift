@@ -22,7 +22,7 @@ extension AccountStore {
 
     /// The tokens of the account with this id, if stored.
     public func credentials(for id: AccountID) throws -> AccountCredentials? {
-        try read { db in try AccountRecord.fetchOne(db, key: id.rawValue)?.credentials }
+        try read { db in try AccountSummaryQuery.credentials(id, db) }
     }
 
     /// Deletes an account with its usage and conversation bindings.

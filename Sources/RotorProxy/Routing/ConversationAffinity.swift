@@ -35,7 +35,16 @@ enum ConversationAffinity {
         String(digest(key).prefix(16))
     }
 
+    /// The SHA-256 of `text` in lower-case hex, spelled by hand: `String(format:)` ran `sprintf` once per byte, on
+    /// every request with a conversation key.
     private static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
+        var hex: [UInt8] = []
+        hex.reserveCapacity(2 * SHA256.byteCount)
+        for byte in SHA256.hash(data: Array(text.utf8)) {
+            hex.append(digit(byte >> 4))
+            hex.append(digit(byte & 0x0F))
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

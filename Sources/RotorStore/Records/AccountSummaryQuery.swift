@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import RotorCore
 
-/// The read the proxy runs before every request: accounts joined with their usage, without the token columns,
-/// decoded by column position.
+/// The reads the proxy runs before every request: accounts joined with their usage, without the token columns,
+/// decoded by column position; and, apart, one account's tokens.
 ///
 /// Hand-decoded rather than through `Codable` records: at 100 accounts the Codable path (tokens included) cost
 /// several times more than this query (see `bench/store`).
@@ -23,9 +23,20 @@ enum AccountSummaryQuery {
             .compactMap(account(from:)))
     }
 
-    /// The account with this id, if stored.
+    /// The account with this id, if stored. The statement is cached: the token refresher reads one account before
+    /// every attempt, and parsing the join again each time cost more than running it.
     static func one(_ id: AccountID, _ db: Database) throws -> Account? {
-        try Row.fetchOne(db, sql: select + " WHERE a.id = ?", arguments: [id.rawValue]).flatMap(account(from:))
+        try Row.fetchOne(db.cachedStatement(sql: select + " WHERE a.id = ?"), arguments: [id.rawValue])
+            .flatMap(account(from:))
+    }
+
+    /// The tokens of the account with this id, if stored, from a cached statement decoded by column position (the
+    /// `Codable` record read prepared its query anew on every call, before every attempt).
+    static func credentials(_ id: AccountID, _ db: Database) throws -> AccountCredentials? {
+        let sql = "SELECT id_token, access_token, refresh_token, last_refresh FROM account WHERE id = ?"
+        return try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id.rawValue]).map { row in
+            AccountCredentials(idToken: row[0], accessToken: row[1], refreshToken: row[2], lastRefresh: date(row[3]))
+        }
     }
 
     /// `nil` for a row whose id is not a UUID (never written by rotor).

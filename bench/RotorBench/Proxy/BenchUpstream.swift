@@ -64,6 +64,9 @@ final class BenchUpstream: Sendable {
     /// `http://127.0.0.1:PORT/backend-api/codex`: `ROTOR_UPSTREAM_URL`.
     var baseURL: String { "http://127.0.0.1:\(port)/backend-api/codex" }
 
+    /// How many streams are held now.
+    var heldCount: Int { held.withLock { $0.waiting.count } }
+
     /// Ends every held stream, and makes later ones end at once.
     func releaseHeld() {
         let waiting = held.withLock { held in

@@ -6,8 +6,9 @@ import Synchronization
 /// stream's throughput, memory idle and with 256 open streams, CPU per request, the same with 10, 100 and 1,000
 /// accounts in the store, and (with `--callgrind`) instructions per proxied request.
 ///
-/// `rotor-bench proxy [--rotor PATH] [--requests N] [--callgrind]`; PATH defaults to `rotor` next to this
-/// executable (build both with `swift build -c release`).
+/// `rotor-bench proxy [--rotor PATH] [--requests N] [--callgrind] [--callgrind-out FILE]`; PATH defaults to
+/// `rotor` next to this executable (build both with `swift build -c release`); `--callgrind-out` also keeps
+/// callgrind's profile of the measured requests in FILE.
 enum ProxyBenchmark: Benchmark {
     static let name = "proxy"
     static let summary = "rotor proxy vs a direct connection: TTFB, requests/s, events, throughput, memory, CPU"
@@ -37,10 +38,12 @@ enum ProxyBenchmark: Benchmark {
                     let r = try await client.run("bench-fast", to: proxy.target, count: count, concurrency: concurrency)
                     report.throughput.append((concurrency, rate(count, d.elapsed), rate(count, r.elapsed)))
                 }
+                // rotor's own CPU time (all its threads, from /proc/PID/stat, in clock ticks of 10 ms): at least
+                // 1,000 requests keep the tick's rounding under a few percent.
+                let cpuRequests = max(options.requests, 1000)
                 let before = proxy.cpuTime
-                let cpuRun = try await client.run("bench-fast", to: proxy.target, count: options.requests, concurrency: 1)
-                report.cpuPerRequest = (proxy.cpuTime - before) / options.requests
-                _ = cpuRun
+                _ = try await client.run("bench-fast", to: proxy.target, count: cpuRequests, concurrency: 1)
+                report.cpuPerRequest = (proxy.cpuTime - before) / cpuRequests
                 report.events = (
                     try await spacedDelays(client, direct, upstream), try await spacedDelays(client, proxy.target, upstream))
                 let largeDirect = try await client.send("bench-large", to: direct)
@@ -102,7 +105,15 @@ enum ProxyBenchmark: Benchmark {
             for _ in 0..<count {
                 group.addTask { _ = try await client.send("bench-hold", to: target) }
             }
-            try await Task.sleep(for: .seconds(3))
+            // Until every stream is open at the upstream (bounded), then a moment for the first events to reach the
+            // client.
+            for _ in 0..<600 where upstream.heldCount < count {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            guard upstream.heldCount == count else {
+                throw BenchFailure("only \(upstream.heldCount) of \(count) streams opened")
+            }
+            try await Task.sleep(for: .milliseconds(500))
             let resident = proxy.residentKiB
             upstream.releaseHeld()
             try await group.waitForAll()
@@ -110,22 +121,24 @@ enum ProxyBenchmark: Benchmark {
         }
     }
 
-    /// callgrind's instruction count of a proxy serving `requests` requests, minus one serving none (start-up and
-    /// shutdown), per request.
+    /// callgrind's instruction count per request of a warmed-up proxy serving `requests` requests one at a time:
+    /// instrumentation is on only while those requests run, so start-up, warm-up (first connections, first reads)
+    /// and shutdown are not counted.
     private static func instructionsPerRequest(
         _ options: Options,
         _ client: BenchClient,
         _ upstream: BenchUpstream
     ) async throws -> Int {
         let requests = 200
-        var totals: [Int] = []
-        for count in [0, requests] {
-            let proxy = try ProxyProcess(rotor: options.rotor, upstream: upstream.baseURL, accounts: 10, callgrind: true)
-            if count > 0 { _ = try await client.run("bench-fast", to: proxy.target, count: count, concurrency: 1) }
-            guard let total = proxy.stop() else { throw BenchFailure("no callgrind output (is valgrind installed?)") }
-            totals.append(total)
+        let proxy = try ProxyProcess(rotor: options.rotor, upstream: upstream.baseURL, accounts: 10, callgrind: true)
+        _ = try await client.run("bench-fast", to: proxy.target, count: 50, concurrency: 1)
+        try await proxy.countInstructions {
+            _ = try await client.run("bench-fast", to: proxy.target, count: requests, concurrency: 1)
         }
-        return (totals[1] - totals[0]) / requests
+        guard let total = proxy.stop(keepingProfileAt: options.callgrindProfile) else {
+            throw BenchFailure("no callgrind output (is valgrind installed?)")
+        }
+        return total / requests
     }
 
     private static func rate(_ count: Int, _ elapsed: Duration) -> Double {
@@ -141,6 +154,8 @@ enum ProxyBenchmark: Benchmark {
             .appending(path: "rotor").path
         var requests = 300
         var callgrind = false
+        /// Where to keep callgrind's profile of the measured requests (for `callgrind_annotate`).
+        var callgrindProfile: String?
 
         init(_ arguments: ArraySlice<String>) {
             var remaining = arguments
@@ -149,6 +164,9 @@ enum ProxyBenchmark: Benchmark {
                 case "--rotor": rotor = remaining.popFirst() ?? rotor
                 case "--requests": requests = remaining.popFirst().flatMap(Int.init) ?? requests
                 case "--callgrind": callgrind = true
+                case "--callgrind-out":
+                    callgrind = true
+                    callgrindProfile = remaining.popFirst()
                 default:
                     FileHandle.standardError.write(Data("rotor-bench proxy: unknown option \(option)\n".utf8))
                     exit(64)

@@ -28,7 +28,11 @@ final class ProxyProcess {
             let output = home.appending(path: "callgrind.out")
             callgrindOutput = output
             process.executableURL = URL(fileURLWithPath: "/usr/bin/valgrind")
-            process.arguments = ["--tool=callgrind", "--callgrind-out-file=\(output.path)", rotor, "proxy", "--json"]
+            // Instrumentation starts off: start-up and warm-up are not counted; ``countInstructions(_:)`` switches it
+            // on only around the requests measured.
+            process.arguments = [
+                "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=\(output.path)", rotor, "proxy", "--json",
+            ]
         } else {
             callgrindOutput = nil
             process.executableURL = URL(fileURLWithPath: rotor)
@@ -53,13 +57,38 @@ final class ProxyProcess {
     /// Stops rotor (SIGTERM, a graceful stop) and removes its state directory; returns callgrind's instruction
     /// count when it ran under callgrind.
     @discardableResult
-    func stop() -> Int? {
+    func stop(keepingProfileAt profile: String? = nil) -> Int? {
         process.terminate()
         process.waitUntilExit()
         defer { try? FileManager.default.removeItem(at: home) }
         guard let callgrindOutput, let text = try? String(contentsOf: callgrindOutput, encoding: .utf8) else { return nil }
+        if let profile {
+            try? FileManager.default.removeItem(atPath: profile)
+            try? FileManager.default.copyItem(at: callgrindOutput, to: URL(fileURLWithPath: profile))
+        }
         let summary = text.split(separator: "\n").first { $0.hasPrefix("summary:") || $0.hasPrefix("totals:") }
         return summary.flatMap { Int($0.split(separator: " ").last ?? "") }
+    }
+
+    /// Runs `body` with callgrind's instrumentation on (a process started with `callgrind: true`), so that the
+    /// instruction count ``stop()`` returns covers `body` alone.
+    func countInstructions(_ body: () async throws -> Void) async throws {
+        try Self.callgrindControl(["--instr=on", "\(process.processIdentifier)"])
+        try await body()
+        try Self.callgrindControl(["--instr=off", "\(process.processIdentifier)"])
+    }
+
+    private static func callgrindControl(_ arguments: [String]) throws {
+        let control = Process()
+        control.executableURL = URL(fileURLWithPath: "/usr/bin/callgrind_control")
+        control.arguments = arguments
+        control.standardOutput = FileHandle.nullDevice
+        control.standardError = FileHandle.nullDevice
+        try control.run()
+        control.waitUntilExit()
+        guard control.terminationStatus == 0 else {
+            throw BenchFailure("callgrind_control \(arguments.joined(separator: " ")) failed")
+        }
     }
 
     /// Resident memory in KiB.
