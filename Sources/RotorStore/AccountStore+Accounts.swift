@@ -25,6 +25,17 @@ extension AccountStore {
         try read { db in try AccountSummaryQuery.credentials(id, db) }
     }
 
+    /// The account with this id and its tokens, read together (one transaction, cached statements): the token
+    /// check before every attempt.
+    public func login(for id: AccountID) throws -> (account: Account, credentials: AccountCredentials)? {
+        try read { db in
+            guard let account = try AccountSummaryQuery.one(id, db),
+                let credentials = try AccountSummaryQuery.credentials(id, db)
+            else { return nil }
+            return (account, credentials)
+        }
+    }
+
     /// Deletes an account with its usage and conversation bindings.
     /// - Throws: ``StoreError`` `account-not-found` if it is not stored.
     public func remove(_ id: AccountID) throws {

@@ -228,15 +228,13 @@ public struct TokenRefresher: Sendable {
     }
 
     private func readStored(_ id: AccountID) throws -> StoredTokens {
-        let account: Account?
-        let credentials: AccountCredentials?
+        let login: (account: Account, credentials: AccountCredentials)?
         do {
-            account = try store.account(id)
-            credentials = try store.credentials(for: id)
+            login = try store.login(for: id)
         } catch {
             throw TokenRefreshError.transient("cannot read the account: \(error)")
         }
-        guard let account, let credentials else {
+        guard let (account, credentials) = login else {
             throw TokenRefreshError.transient("the account was removed")
         }
         if case .needsLogin(let reason) = account.status {
@@ -244,9 +242,10 @@ public struct TokenRefresher: Sendable {
         }
         let token = RefusedRefreshToken(credentials.refreshToken)
         if let reason = refused.reason(for: token) { throw TokenRefreshError.needsLogin(reason: reason, refused: token) }
+        // Every writer of an access token stores its expiry: decoding the token again is only for one without.
         return StoredTokens(
             credentials: credentials,
-            expiresAt: Self.expiry(of: credentials.accessToken) ?? account.accessTokenExpiresAt
+            expiresAt: account.accessTokenExpiresAt ?? Self.expiry(of: credentials.accessToken)
         )
     }
 
