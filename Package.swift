@@ -132,6 +132,7 @@ let package = Package(
         // Depends on Foundation only, so that every test target can use it.
         .target(
             name: "RotorTestSupport",
+            dependencies: ["RotorCore"],
             path: "Tests/RotorTestSupport",
             swiftSettings: upcomingFeatures
         ),

@@ -8,6 +8,7 @@ import NIOPosix
 import RotorAuth
 import RotorCore
 import RotorProxy
+import RotorTestSupport
 import Synchronization
 
 /// Accounts kept in memory, so proxy tests need no database. Routing's effects on the accounts are applied the

@@ -1,15 +1,14 @@
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
 public import Foundation
-#endif
+public import RotorCore
 
 extension RequestRouting {
-    /// Applies `effects` to the accounts they name, as the store does in one transaction: a failure adds one to the
+    /// For tests that keep the pool in memory: applies `effects` to the accounts they name, as the store does in one
+    /// transaction: a failure adds one to the
     /// count and takes ``CooldownPolicy``'s cooldown from the new count (merged, never shortened); a success resets
     /// the count only if it still holds what the request read. Bindings and token usage are not part of an account and
     /// are skipped;
-    /// a refused login marks the account (the tokens, which the store compares, are not part of an account either).
+    /// a refused login marks the account (the tokens, which the store compares, are not part of an account either, so
+    /// the store's compare-and-set is not modelled: `AccountStoreTests` covers it).
     ///
     /// - Returns: The cooldown each failure set, for the decision rows (``DecisionRecord/noting(_:)``).
     @discardableResult
