@@ -14,7 +14,8 @@ extension RequestRouting {
         private enum State: Hashable, Sendable {
             case choosing
             case attempting(Attempt)
-            case refreshing(Attempt)
+            /// Refreshing the token after a 401; the attempt's row waits for the refresh's outcome.
+            case refreshing(Attempt, DecisionRecord)
             case committed(Attempt, Commit)
             case finished
         }
@@ -180,9 +181,8 @@ extension RequestRouting {
                     fail(account, classification: .unauthorized, transient: false, answer: UpstreamAnswer(outcome))
                     return .moveOn(Bookkeeping(effects: [], record: record))
                 }
-                state = .refreshing(attempt)
-                record.reason += "; refreshing the token"
-                return .refresh(Bookkeeping(effects: [], record: record))
+                state = .refreshing(attempt, record)
+                return .refresh
 
             case .needsLogin(let reason):
                 return .moveOn(markNeedsLogin(account, reason: reason, refused: nil, record: record))
@@ -268,8 +268,12 @@ extension RequestRouting {
         public mutating func clientClosed(now: Date) -> DecisionRecord {
             let record: DecisionRecord
             switch state {
-            case .attempting(let attempt), .refreshing(let attempt):
+            case .attempting(let attempt):
                 record = self.record(for: attempt, outcome: .clientClosed, upstreamStatus: nil)
+            case .refreshing(_, var refused):
+                refused.outcome = .clientClosed
+                refused.reason += "; the client left during the token refresh"
+                record = refused
             case .choosing:
                 record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, outcome: .clientClosed,
                                         reason: "the client left before an account could serve")
@@ -289,7 +293,7 @@ extension RequestRouting {
             account: Account,
             now: Date
         ) -> RefreshAction {
-            guard case .refreshing(let attempt) = state, attempt.account == account.id else {
+            guard case .refreshing(let attempt, var record) = state, attempt.account == account.id else {
                 preconditionFailure("RequestRouting.refreshFinished called while \(state)")
             }
             state = .choosing
@@ -297,18 +301,17 @@ extension RequestRouting {
             case .refreshed:
                 refreshedAccounts.append(account.id)
                 retry = (account.id, "retry after token refresh")
-                return .retry
+                record.reason += "; token refreshed, retrying"
+                return .retry(Bookkeeping(effects: [], record: record))
             case .needsLogin(let reason, let refused):
-                let record = DecisionRecord(time: now, requestID: request.requestID, attempt: attempt.number,
-                                            accountID: account.id, outcome: .needsLogin,
-                                            reason: "token refresh refused: \(reason)")
+                record.outcome = .needsLogin
+                record.reason += "; token refresh refused: \(reason)"
                 return .moveOn(markNeedsLogin(account, reason: reason, refused: refused, record: record))
             case .failed(let reason):
                 // The token endpoint is down, slow or garbled: cool the account like a connection failure, so the
                 // next requests do not each stall on the same refresh before moving on. Its login is kept.
-                let record = DecisionRecord(time: now, requestID: request.requestID, attempt: attempt.number,
-                                            accountID: account.id, outcome: .refreshFailed,
-                                            reason: "token refresh failed: \(reason)")
+                record.outcome = .refreshFailed
+                record.reason += "; token refresh failed: \(reason)"
                 fail(account, classification: .refreshFailed, transient: true, answer: nil)
                 return .moveOn(Bookkeeping(effects: failureEffects(AccountFailure(.network), account: account),
                                            record: record))

@@ -289,8 +289,9 @@ public enum RequestRouting {
     public enum AttemptAction: Hashable, Sendable {
         /// Write the bookkeeping, then call `next` again.
         case moveOn(Bookkeeping)
-        /// Write the bookkeeping, refresh this account's token (single-flight), then call `refreshFinished`.
-        case refresh(Bookkeeping)
+        /// Refresh this account's token (single-flight), then call `refreshFinished`, which returns the attempt's
+        /// row.
+        case refresh
         /// Write the bookkeeping and send the upstream's answer to the client unchanged: the request is over.
         case relay(UpstreamAnswer, Bookkeeping)
     }
@@ -303,10 +304,10 @@ public enum RequestRouting {
         case moveOn(Bookkeeping)
     }
 
-    /// What the shell does after a token refresh.
+    /// What the shell does after a token refresh; either way the 401 attempt's one row is written.
     public enum RefreshAction: Hashable, Sendable {
-        /// Call `next`, which retries the same account once.
-        case retry
+        /// Write the bookkeeping, then call `next`, which retries the same account once.
+        case retry(Bookkeeping)
         /// Write the bookkeeping, then call `next` again.
         case moveOn(Bookkeeping)
     }

@@ -184,16 +184,15 @@ struct FailoverLoop {
             case .relay(let answer, let bookkeeping):
                 try write(bookkeeping, firstByte: failure.elapsed, now: now)
                 return .passThrough(UpstreamFailureAnswer(failure) ?? UpstreamFailureAnswer(answer), account: account)
-            case .refresh(let bookkeeping):
-                try write(bookkeeping, firstByte: failure.elapsed, now: now)
-                try await refresh(account, rejectedAccessToken: credentials.accessToken)
+            case .refresh:
+                try await refresh(account, rejectedAccessToken: credentials.accessToken, firstByte: failure.elapsed)
                 return nil
             }
         }
     }
 
-    /// Refreshes the account's token after a 401 and tells the machine how it went.
-    private mutating func refresh(_ account: Account, rejectedAccessToken: String) async throws {
+    /// Refreshes the account's token after a 401, tells the machine how it went, and writes the 401 attempt's row.
+    private mutating func refresh(_ account: Account, rejectedAccessToken: String, firstByte: Duration) async throws {
         let result: RequestRouting.RefreshResult
         do {
             _ = try await source.usableCredentials(for: account.id, rejectedAccessToken: rejectedAccessToken,
@@ -207,10 +206,8 @@ struct FailoverLoop {
         // Reported even when the client left meanwhile: a failed refresh cools the account for the next requests.
         let now = time.now()
         switch machine.refreshFinished(result, account: account, now: now) {
-        case .retry:
-            return
-        case .moveOn(let bookkeeping):
-            try write(bookkeeping, firstByte: nil, now: now)
+        case .retry(let bookkeeping), .moveOn(let bookkeeping):
+            try write(bookkeeping, firstByte: firstByte, now: now)
         }
         try Task.checkCancellation()
     }

@@ -70,11 +70,13 @@ struct PoolModel {
                 case .moveOn(let bookkeeping):
                     apply(bookkeeping)
                     if bookkeeping.record.outcome != .reasoningRejected { failedHere.insert(id) }
-                case .refresh(let bookkeeping):
-                    apply(bookkeeping)
+                case .refresh:
                     let result = refreshScript[id].flatMap { $0.isEmpty ? nil : refreshScript[id]!.removeFirst() }
                         ?? .refreshed
-                    if case .moveOn(let after) = machine.refreshFinished(result, account: self.account(id), now: now) {
+                    switch machine.refreshFinished(result, account: self.account(id), now: now) {
+                    case .retry(let after):
+                        apply(after)
+                    case .moveOn(let after):
                         apply(after)
                         failedHere.insert(id)
                     }
