@@ -155,9 +155,12 @@ extension RequestRouting {
         }
 
         /// Reports how the attempt on `account` (the one ``next(accounts:now:)`` planned) failed before the commit.
+        /// `login` is the refresh token of the login the attempt was sent with: an access token the upstream calls
+        /// invalidated marks the account `needs-login` only while the store still holds that login.
         public mutating func attemptFailed(
             _ outcome: AttemptOutcome,
             account: Account,
+            login: RefusedRefreshToken? = nil,
             now: Date
         ) -> AttemptAction {
             guard case .attempting(let attempt) = state, attempt.account == account.id else {
@@ -185,7 +188,7 @@ extension RequestRouting {
                 return .refresh
 
             case .needsLogin(let reason):
-                return .moveOn(markNeedsLogin(account, reason: reason, refused: nil, record: record))
+                return .moveOn(markNeedsLogin(account, reason: reason, refused: login, record: record))
 
             case .disable(let reason, let usage):
                 learnedStatus[account.id] = .disabled(reason: reason)

@@ -172,7 +172,8 @@ struct FailoverLoop {
             return .committed(stream, account: account)
         case .failed(let failure):
             guard let outcome = failure.outcome else { throw CancellationError() }
-            let action = machine.attemptFailed(outcome, account: account, now: now)
+            let action = machine.attemptFailed(
+                outcome, account: account, login: RefusedRefreshToken(credentials.refreshToken), now: now)
             logger.info("attempt failed", metadata: [
                 "rotor.account": "\(account.id.shortID)",
                 "rotor.upstream-status": "\(outcome.upstreamStatus.map(String.init) ?? "none")",

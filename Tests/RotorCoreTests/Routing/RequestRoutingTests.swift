@@ -381,6 +381,24 @@ struct RequestRoutingTests {
         #expect(bookkeeping.record.outcome == .needsLogin)
     }
 
+    /// An access token the upstream calls invalidated marks the account only while the store holds the login the
+    /// attempt was sent with.
+    @Test func anInvalidatedAccessTokenMarksOnlyItsLogin() {
+        let account = testAccount(1)
+        var machine = RequestRouting.StateMachine(request: Self.request(), startedAt: testNow)
+        _ = machine.next(accounts: [account], now: testNow)
+        let login = RefusedRefreshToken("rt-sent")
+        guard case .moveOn(let bookkeeping) = machine.attemptFailed(
+            errorOutcome(401, #"{"error":{"code":"token_invalidated"}}"#), account: account, login: login,
+            now: testNow)
+        else {
+            Issue.record("expected to move on")
+            return
+        }
+        #expect(bookkeeping.effects == [.loginRefused(
+            testID(1), reason: "the upstream says the access token was invalidated (401)", refused: login)])
+    }
+
     /// A 2xx whose body ends before its first event is a connection failure of the account.
     @Test func streamEndingBeforeItsFirstEventIsANetworkFailure() {
         var pool = PoolModel(accounts: [testAccount(1), testAccount(2, lastUsedAt: testNow)])
