@@ -68,8 +68,9 @@ struct FailoverLoop {
         do {
             settled = try await route(body: body, clientHeaders: clientHeaders)
         } catch let error as CancellationError {
-            let record = machine.clientClosed(now: time.now())
-            persistAfterCommit(RequestRouting.Bookkeeping(effects: [], record: record), firstByte: nil)
+            let now = time.now()
+            let record = machine.clientClosed(now: now)
+            persistAfterCommit(RequestRouting.Bookkeeping(effects: [], record: record), firstByte: nil, now: now)
             throw error
         } catch {
             logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
@@ -249,7 +250,7 @@ struct FailoverLoop {
             let now = time.now()
             let bookkeeping = machine.streamEnded(outcome.streamEnd(clientClosed: clientClosed, observedAt: now),
                                                   account: account, now: now)
-            persistAfterCommit(bookkeeping, firstByte: stream.timeToFirstEvent)
+            persistAfterCommit(bookkeeping, firstByte: stream.timeToFirstEvent, now: now)
         }
         do {
             if wantsStream {
@@ -283,8 +284,7 @@ struct FailoverLoop {
 
     /// Writes bookkeeping once the client has (or may have) seen bytes: a failure is logged and retried in the
     /// background, a bounded number of times, and never reaches the client.
-    private func persistAfterCommit(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?) {
-        let now = time.now()
+    private func persistAfterCommit(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?, now: Date) {
         let record = enriched(bookkeeping.record, firstByte: firstByte)
         do {
             try source.record(bookkeeping.effects, decisions: [record], now: now)

@@ -62,11 +62,11 @@ struct TokenRenewalLoop: Service {
         }
     }
 
+    /// Records through the proxy's own account source, so that the renewal's writes are the requests' writes.
     private func record(_ effects: [RequestRouting.Effect], now: Date) {
         guard !effects.isEmpty else { return }
-        var generator = SystemRandomNumberGenerator()
         do {
-            try store.record(effects, decisions: [], now: now, affinity: StoreAccountSource.affinity, using: &generator)
+            try StoreAccountSource(store: store, refresher: refresher).record(effects, decisions: [], now: now)
         } catch {
             logger.error("token renewal cannot record its result", metadata: ["rotor.error": "\(error)"])
         }
