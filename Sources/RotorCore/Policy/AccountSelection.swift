@@ -78,16 +78,11 @@ public struct AccountSelection: Hashable, Sendable {
     private func reason(for best: Candidate, over runnerUp: Candidate?) -> String {
         if case .pinned = strategy { return "pinned account" }
         guard let runnerUp else { return "only usable account" }
-        if best.headroom != runnerUp.headroom { return "most headroom \(Self.percent(best.headroom))" }
+        if best.headroom != runnerUp.headroom { return "most headroom \(PercentText(best.headroom))" }
         if best.lastUsedAt != runnerUp.lastUsedAt {
             return best.lastUsedAt == nil ? "least recently used (never used)" : "least recently used"
         }
         return "tie broken by id"
-    }
-
-    static func percent(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? "\(Int(rounded))%" : "\(rounded)%"
     }
 
     private struct Candidate {
