@@ -107,7 +107,11 @@ struct ProxyTests {
         let log = try String(contentsOfFile: logFile, encoding: .utf8)
         #expect(log.contains("proxy listening"))
         #expect(log.contains("proxy stopped"))
-        #expect(!log.contains(try String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .newlines)))
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        OutputSecrecy.audit(
+            ["stdout": String(decoding: line, as: UTF8.self), "stderr": errors], environment: home.environment)
+        let secrets = OutputSecrecy(environment: home.environment).secrets.values
+        #expect(secrets.contains("the proxy secret in custom.secret"))
     }
 
     private static func acceptsConnections(port: Int) -> Bool {

@@ -1,11 +1,13 @@
 import Foundation
+import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A `rotor …` process running in the background whose stdout (inherited by its child) is a pipe the test reads,
-/// so a test can learn the child's process ID and see the child's end as end-of-file. Every wait is bounded.
+/// so a test can learn the child's process ID and see the child's end as end-of-file. Every wait is bounded. Once it
+/// has exited, what it printed and logged is checked for tokens and secrets (``OutputSecrecy``).
 final class BackgroundRotor {
     /// How long any single wait lasts before the test fails.
     static let timeout: Duration = .seconds(20)
@@ -14,6 +16,9 @@ final class BackgroundRotor {
     private let output = Pipe()
     private let exits: AsyncStream<Int32>
     private var buffered: [UInt8] = []
+    private var printed: [UInt8] = []
+    private let environment: [String: String]
+    private let stderrPath: String
 
     /// Starts `rotor arguments…` (or `executable arguments…`) with exactly `environment`, stdin from /dev/null and
     /// stderr to `stderrPath`.
@@ -25,6 +30,8 @@ final class BackgroundRotor {
     ) throws {
         let (exits, continuation) = AsyncStream<Int32>.makeStream()
         self.exits = exits
+        self.environment = environment
+        self.stderrPath = stderrPath
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
@@ -63,8 +70,9 @@ final class BackgroundRotor {
         while let bytes = try readChunk(), !bytes.isEmpty {}
     }
 
-    /// Waits for rotor to exit and returns its status (the signal number if a signal killed it).
-    func exitStatus() async throws -> Int32 {
+    /// Waits for rotor to exit, checks its outputs for secrets, and returns its status (the signal number if a
+    /// signal killed it).
+    func exitStatus(sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int32 {
         let processID = processID
         return try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask { [exits] in await exits.first { _ in true } }
@@ -77,8 +85,16 @@ final class BackgroundRotor {
                 kill(processID, SIGKILL)
                 throw BackgroundRotorError("rotor \(processID) still running after \(Self.timeout)")
             }
+            auditOutputs(sourceLocation: sourceLocation)
             return status
         }
+    }
+
+    private func auditOutputs(sourceLocation: SourceLocation) {
+        let stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+        OutputSecrecy.audit(
+            ["stdout": String(decoding: printed, as: UTF8.self), "stderr": stderr], environment: environment,
+            sourceLocation: sourceLocation)
     }
 
     /// Whether rotor was killed by a signal (rather than exiting).
@@ -99,6 +115,7 @@ final class BackgroundRotor {
         var chunk = [UInt8](repeating: 0, count: 4096)
         let count = read(descriptor, &chunk, chunk.count)
         guard count > 0 else { return nil }
+        printed += chunk[..<count]
         return Array(chunk[..<count])
     }
 }

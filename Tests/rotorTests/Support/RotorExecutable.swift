@@ -1,5 +1,6 @@
 import Foundation
 import RotorTestSupport
+import Testing
 
 /// Runs the built `rotor` executable as a user would, and captures what it prints.
 ///
@@ -25,7 +26,8 @@ enum RotorExecutable {
         var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }
     }
 
-    /// Runs `rotor arguments…` with exactly `environment`, feeding `input` on stdin (or /dev/null).
+    /// Runs `rotor arguments…` with exactly `environment`, feeding `input` on stdin (or /dev/null), and checks that
+    /// nothing it printed or logged contains a token or secret (``OutputSecrecy``).
     ///
     /// `shellPrefix`, when given, runs rotor through `/bin/sh -c "<prefix>; exec \"$0\" \"$@\""` (e.g. `umask 000`);
     /// `executable` runs another program instead of rotor (e.g. `script`, to give rotor a terminal).
@@ -34,7 +36,8 @@ enum RotorExecutable {
         environment: [String: String],
         input: String? = nil,
         shellPrefix: String? = nil,
-        executable: String? = nil
+        executable: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Result {
         let process = Process()
         if let executable {
@@ -67,10 +70,14 @@ enum RotorExecutable {
             try process.run()
         }
         process.waitUntilExit()
-        return Result(
+        let result = Result(
             status: process.terminationStatus,
             stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
             stderr: try String(contentsOf: stderrURL, encoding: .utf8)
         )
+        OutputSecrecy.audit(
+            ["stdout": result.stdout, "stderr": result.stderr], environment: environment,
+            sourceLocation: sourceLocation)
+        return result
     }
 }

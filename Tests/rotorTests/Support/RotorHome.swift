@@ -1,5 +1,6 @@
 import Foundation
 import RotorTestSupport
+import Testing
 
 /// A throw-away user environment: a temp HOME with a CODEX_HOME and a ROTOR_HOME that does not exist yet.
 struct RotorHome {
@@ -40,9 +41,11 @@ struct RotorHome {
     func rotor(
         _ arguments: String...,
         input: String? = nil,
-        shellPrefix: String? = nil
+        shellPrefix: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> RotorExecutable.Result {
-        try RotorExecutable.run(arguments, environment: environment, input: input, shellPrefix: shellPrefix)
+        try RotorExecutable.run(
+            arguments, environment: environment, input: input, shellPrefix: shellPrefix, sourceLocation: sourceLocation)
     }
 
     func remove() {
