@@ -89,3 +89,5 @@ def workspace(tmp_path: Path, rotor_bin: Path, codex_bin: Path, backend: FakeBac
         yield space
     finally:
         space.stop_all()
+    leaked = space.secret_findings()
+    assert not leaked, "a token or secret was printed or logged:\n" + "\n".join(leaked)

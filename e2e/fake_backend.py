@@ -141,6 +141,7 @@ class FakeBackend:
         self.refreshes_dropped = 0  # refreshes whose client left before the endpoint processed them
         # "break_mid_event" waits for this (when set) after its whole events, before the half event and the drop.
         self.break_gate: threading.Event | None = None
+        self.minted_secrets: dict[str, str] = {}  # every token and API key handed out -> what it is (never printed)
 
     # Set-up
 
@@ -156,6 +157,8 @@ class FakeBackend:
             default=default or Answer(),
             api_key=api_key,
         )
+        if api_key is not None:
+            self.minted_secrets[api_key] = f"the API key of {name}"
         self._mint_tokens(account)
         with self._lock:
             self.accounts[name] = account
@@ -208,6 +211,8 @@ class FakeBackend:
         )
         account.refresh_token = f"rt-{account.name}-{account.generation}-{uuid.uuid4()}"
         account.issued_refresh_tokens.append(account.refresh_token)
+        for kind in ("id_token", "access_token", "refresh_token"):
+            self.minted_secrets[getattr(account, kind)] = f"{account.name}'s {kind} #{account.generation}"
 
     def relogin(self, name: str) -> None:
         """A fresh login of account `name` (as `codex login` gives): new tokens, the revocation lifted."""

@@ -96,3 +96,4 @@ def test_upstream_over_tls_with_rotor_ca_file(tmp_path: Path, rotor_bin: Path, c
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Hello from account A."
     assert tls_backend.served() == [("A", 200)]
+    assert space.secret_findings() == []

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_backend import FakeBackend
+from output_secrecy import findings, proxy_secrets, read_outputs
 
 # Every subprocess call is bounded; these are generous for a loaded 2-core machine.
 COMMAND_TIMEOUT = 60
@@ -33,6 +34,7 @@ class Workspace:
     backend: FakeBackend | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     started: list[subprocess.Popen[str]] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)  # what each command run here printed, for the audit
 
     def __post_init__(self) -> None:
         for directory in (self.home, self.codex_home, self.cwd):
@@ -80,8 +82,12 @@ class Workspace:
     def run(self, args: list[str], *, timeout: float = COMMAND_TIMEOUT, env: dict[str, str] | None = None,
             stdin: Any = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
         """Runs a command to completion (bounded), capturing stdout and stderr as text."""
-        return subprocess.run(args, stdin=stdin, capture_output=True, text=True, cwd=self.cwd,
-                              env=env or self.env(), timeout=timeout)
+        result = subprocess.run(args, stdin=stdin, capture_output=True, text=True, cwd=self.cwd,
+                                env=env or self.env(), timeout=timeout)
+        name = f"run {len(self.outputs) // 2}: {' '.join(Path(arg).name for arg in args[:3])}"
+        self.outputs[f"{name} (stdout)"] = result.stdout or ""
+        self.outputs[f"{name} (stderr)"] = result.stderr or ""
+        return result
 
     def rotor(self, *args: str, timeout: float = COMMAND_TIMEOUT, **env: str) -> subprocess.CompletedProcess[str]:
         """`rotor ARGS…` in this workspace."""
@@ -124,6 +130,15 @@ class Workspace:
                                        text=True, cwd=self.cwd, env=env or self.env(), start_new_session=True)
         self.started.append(process)
         return process, stderr_path
+
+    def secret_findings(self) -> list[str]:
+        """Every token or secret (of the fake backend, or a proxy secret file) found in what rotor printed or logged
+        in this workspace: the commands' outputs, the started processes' stderr, and rotor.log."""
+        secrets = proxy_secrets(self.root)
+        if self.backend is not None:
+            secrets.update(self.backend.minted_secrets)
+        files = read_outputs([*self.root.glob("stderr/*.log"), self.rotor_home / "logs" / "rotor.log"])
+        return findings({**self.outputs, **files}, secrets)
 
     def stop_all(self) -> None:
         """SIGTERM, then SIGKILL after a bound, every process this workspace started (never anything else)."""
