@@ -1,7 +1,9 @@
 /// The samples of a Prometheus text exposition, keyed by each sample's name and labels as written
 /// (`rotor_requests_total{outcome="success"}`), with the metric types its `# TYPE` lines declare.
 ///
-/// Strict on purpose: a line that is neither a comment nor `<series> <number>` fails the parse.
+/// Strict on purpose: a line that is neither a comment nor `<series> <number>` fails the parse. Hand-written because
+/// no Swift package here parses the text format; the e2e tests read the same output with the official Python parser
+/// (`prometheus_client`).
 struct PrometheusSamples {
     var values: [String: Double] = [:]
     var types: [String: String] = [:]
