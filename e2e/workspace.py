@@ -166,6 +166,8 @@ class RunningProxy:
     port: int
     secret_file: Path
     stderr_path: Path
+    healthz: str
+    metrics: str
 
     @property
     def secret(self) -> str:
@@ -184,7 +186,8 @@ def start_proxy(space: Workspace, *args: str, launcher: tuple[str, ...] = (),
                              f"{process.poll()}); its stderr:\n{stderr_path.read_text()[-4000:]}")
     announced = json.loads(line)
     return RunningProxy(process=process, url=announced["url"], port=int(announced["port"]),
-                        secret_file=Path(announced["secret_file"]), stderr_path=stderr_path)
+                        secret_file=Path(announced["secret_file"]), stderr_path=stderr_path,
+                        healthz=announced["healthz"], metrics=announced["metrics"])
 
 
 def read_line(process: subprocess.Popen[str], *, timeout: float) -> str | None:

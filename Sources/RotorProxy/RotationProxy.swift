@@ -27,17 +27,19 @@ public func withRotationProxy<T: Sendable>(
     _ body: (ProxyEndpoint) async throws -> T
 ) async throws -> T {
     try await withUpstreamClient(configuration, logger: logger) { client in
-        let refresher = TokenRefresher(
+        let metrics = ProxyMetrics()
+        var refresher = TokenRefresher(
             store: store,
             directory: directory,
             issuer: configuration.issuer,
             httpClient: client,
             logger: logger
         )
+        refresher.onRefresh = { metrics.tokenRefreshed($0) }
         let source = StoreAccountSource(store: store, refresher: refresher)
         let renewal = TokenRenewalLoop(store: store, refresher: refresher, logger: logger, time: configuration.time)
         return try await RotationProxy(configuration: configuration, accounts: source, client: client,
-                                       services: [renewal], logger: logger)
+                                       services: [renewal], metrics: metrics, logger: logger)
             .run(body)
     }
 }
@@ -59,7 +61,7 @@ public func withRotationProxy<T: Sendable>(
 ) async throws -> T {
     try await withUpstreamClient(configuration, logger: logger) { client in
         try await RotationProxy(configuration: configuration, accounts: accounts, client: client, services: [],
-                                logger: logger)
+                                metrics: ProxyMetrics(), logger: logger)
             .run(body)
     }
 }
@@ -97,6 +99,8 @@ struct RotationProxy {
     let client: HTTPClient
     /// Services that run as long as the server (started after it, stopped before it).
     let services: [any Service]
+    /// This proxy's own metrics (its token refresher reports into them too).
+    let metrics: ProxyMetrics
     let logger: Logger
 
     func run<T: Sendable>(_ body: (ProxyEndpoint) async throws -> T) async throws -> T {
@@ -108,6 +112,8 @@ struct RotationProxy {
             attempt: UpstreamAttempt(client: client, url: configuration.responsesURL, timeouts: configuration.timeouts),
             configuration: configuration,
             retries: retries,
+            metrics: metrics,
+            startedAt: configuration.time.now(),
             logger: logger
         )
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()

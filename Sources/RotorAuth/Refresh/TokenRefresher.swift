@@ -27,6 +27,16 @@ public struct TokenRefresher: Sendable {
         case unauthorized(rejectedAccessToken: String)
     }
 
+    /// What one refresh sent to the issuer came to.
+    public enum Outcome: Hashable, Sendable, CaseIterable {
+        /// New tokens arrived.
+        case refreshed
+        /// The issuer refused the login: the account needs a new one.
+        case needsLogin
+        /// No usable answer (unreachable, an error, garbled): the login is kept and tried again later.
+        case failed
+    }
+
     /// Access tokens expiring within this span are refreshed ahead of time.
     public static let refreshMargin = Duration.seconds(TokenRenewal.margin)
 
@@ -47,6 +57,9 @@ public struct TokenRefresher: Sendable {
     var storeRetryBudget = Duration.seconds(30)
     /// Paces the write retries (tests drive it).
     var storeRetryClock: any Clock<Duration> = ContinuousClock()
+    /// Told how each refresh sent to the issuer ended (never called for tokens handed out as stored); the proxy
+    /// counts them. Does nothing by default.
+    public var onRefresh: @Sendable (Outcome) -> Void = { _ in }
 
     /// A refresher over `store`, locking in `directory`, refreshing at `issuer` over `httpClient`.
     public init(
@@ -103,6 +116,11 @@ public struct TokenRefresher: Sendable {
             answer = RefreshAnswer.classify(status: reply.status, body: reply.body)
         } catch {
             answer = .transient("cannot reach the login server: \(error.description)")
+        }
+        switch answer {
+        case .refreshed: onRefresh(.refreshed)
+        case .revoked: onRefresh(.needsLogin)
+        case .transient: onRefresh(.failed)
         }
         switch answer {
         case .refreshed(let idToken, let accessToken, let refreshToken):

@@ -73,6 +73,13 @@ extension RequestRouting {
         /// Upstream attempts made so far.
         public var attemptCount: Int { attempts }
 
+        /// Whether the request is over: the last decision row the machine returned was its final one (the stream's
+        /// end, the relayed refusal, the answer without a stream, or the client leaving).
+        public var isFinished: Bool {
+            if case .finished = state { return true }
+            return false
+        }
+
         /// The next step, given the pool as the store has it now (every account, in any state).
         public mutating func next(accounts: [Account], now: Date) -> Step {
             guard case .choosing = state else {

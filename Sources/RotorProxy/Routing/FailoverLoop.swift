@@ -9,7 +9,8 @@ import RotorCore
 /// The imperative shell around ``RequestRouting/StateMachine`` for one request, from the first attempt to the
 /// client's last byte. It performs each step the machine returns (read the accounts, get credentials, send an
 /// attempt, wait for a reset, relay the stream, answer), feeds back each event with one reading of the time, and
-/// writes each event's bookkeeping in one store transaction. It decides nothing itself.
+/// writes each event's bookkeeping in one store transaction. It decides nothing itself. Each decision row is counted
+/// into the proxy's metrics where it is written (``RequestTally``).
 ///
 /// Nothing is written before the response head on the success path: the committed attempt's bookkeeping is one
 /// transaction, stored right before the client gets the stream's end (Codex sends its turn-state follow-up as soon as
@@ -24,6 +25,7 @@ struct FailoverLoop {
     let retries: BookkeepingRetries
     let logger: Logger
     private var machine: RequestRouting.StateMachine
+    private var tally: RequestTally
     private let conversationHash: String?
 
     /// The number of upstream attempts so far.
@@ -31,13 +33,15 @@ struct FailoverLoop {
 
     /// A loop for one request that arrived at `startedAt`.
     init(request: RequestRouting.Request, limits: RequestRouting.Limits, source: any AccountSource,
-         attempt: UpstreamAttempt, time: TimeSource, retries: BookkeepingRetries, logger: Logger, startedAt: Date) {
+         attempt: UpstreamAttempt, time: TimeSource, retries: BookkeepingRetries, metrics: ProxyMetrics,
+         logger: Logger, startedAt: Date) {
         self.source = source
         self.attempt = attempt
         self.time = time
         self.retries = retries
         self.logger = logger
         self.machine = RequestRouting.StateMachine(request: request, limits: limits, startedAt: startedAt)
+        self.tally = RequestTally(metrics: metrics, startedAt: startedAt)
         self.conversationHash = request.conversationKey.map(ConversationAffinity.logHash)
     }
 
@@ -74,6 +78,7 @@ struct FailoverLoop {
             throw error
         } catch {
             logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
+            tally.metrics.requestFailedInternally()
             settled = .answer(.respond(.internalFailure), account: nil)
         }
         var fields = headers
@@ -276,16 +281,20 @@ struct FailoverLoop {
 
     // MARK: - Writing
 
-    /// Writes one event's bookkeeping before the commit: a failure here fails the request.
-    private func write(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?, now: Date) throws {
-        try source.record(bookkeeping.effects, decisions: [enriched(bookkeeping.record, firstByte: firstByte)],
-                          now: now)
+    /// Writes one event's bookkeeping before the commit, and counts its row once written: a failure here fails the
+    /// request (and the row, never written, is not counted).
+    private mutating func write(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?, now: Date) throws {
+        let record = enriched(bookkeeping.record, firstByte: firstByte)
+        try source.record(bookkeeping.effects, decisions: [record], now: now)
+        tally.count(record, finishesRequest: machine.isFinished, firstByte: firstByte, now: now)
     }
 
     /// Writes bookkeeping once the client has (or may have) seen bytes: a failure is logged and retried in the
-    /// background, a bounded number of times, and never reaches the client.
-    private func persistAfterCommit(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?, now: Date) {
+    /// background, a bounded number of times, and never reaches the client. The row is counted at once.
+    private mutating func persistAfterCommit(_ bookkeeping: RequestRouting.Bookkeeping, firstByte: Duration?,
+                                             now: Date) {
         let record = enriched(bookkeeping.record, firstByte: firstByte)
+        tally.count(record, finishesRequest: machine.isFinished, firstByte: firstByte, now: now)
         do {
             try source.record(bookkeeping.effects, decisions: [record], now: now)
         } catch {

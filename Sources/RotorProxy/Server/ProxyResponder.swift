@@ -19,6 +19,10 @@ struct ProxyResponder: Sendable {
     let configuration: ProxyConfiguration
     /// Where writes that fail after the commit are retried.
     let retries: BookkeepingRetries
+    /// The proxy's metrics, counted by every request and served at `/metrics`.
+    let metrics: ProxyMetrics
+    /// When the proxy started (the health answer's uptime).
+    let startedAt: Date
     let logger: Logger
 
     /// Answers `request`; errors thrown here only mean the client connection is gone.
@@ -54,6 +58,10 @@ struct ProxyResponder: Sendable {
             try await writer.writeAnswer(.notFound, headers: headers)
         case .websocketUpgrade:
             try await writer.writeAnswer(.websocketUnsupported, headers: headers)
+        case .health:
+            try await answerHealth(writer: writer, headers: headers, logger: logger)
+        case .metrics:
+            try await answerMetrics(writer: writer, headers: headers, logger: logger)
         case .createResponse:
             try await createResponse(
                 request, requestID: requestID.value, writer: writer, channel: channel, headers: headers, logger: logger)
@@ -116,9 +124,10 @@ struct ProxyResponder: Sendable {
                 let routing = try routingRequest(conversationKey: conversationKey, model: rewritten.model,
                                                  headers: clientHeaders, requestID: requestID, now: now)
                 loop = FailoverLoop(request: routing, limits: limits, source: accounts, attempt: attempt, time: time,
-                                    retries: retries, logger: logger, startedAt: now)
+                                    retries: retries, metrics: metrics, logger: logger, startedAt: now)
             } catch {
                 logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
+                metrics.requestFailedInternally()
                 try await slot.take().writeAnswer(.internalFailure, headers: headers)
                 return
             }

@@ -13,14 +13,15 @@ extension Rotor {
             abstract: "Run the rotation proxy in the foreground until Ctrl-C or SIGTERM.",
             discussion: """
                 The first line on stdout says where the proxy listens and where its secret is; with --json it is \
-                one JSON object {"url", "port", "secret_file"}. Clients send 'Authorization: Bearer <secret>' \
-                (or 'x-api-key: <secret>') to the base URL, e.g. the openai SDK with base_url=<url> and \
-                api_key=<secret>. Logs go to stderr and to <state dir>/logs/rotor.log.
+                one JSON object {"url", "port", "secret_file", "healthz", "metrics"}. Clients send \
+                'Authorization: Bearer <secret>' (or 'x-api-key: <secret>') to the base URL, e.g. the openai SDK \
+                with base_url=<url> and api_key=<secret>. GET /healthz and GET /metrics (Prometheus) take the same \
+                secret. Logs go to stderr and to <state dir>/logs/rotor.log.
 
                 Examples:
                   rotor proxy                  Listen on a free port of 127.0.0.1.
                   rotor proxy --port 8787      Listen on a fixed port.
-                  rotor proxy --json           Print {"url","port","secret_file"} for scripts.
+                  rotor proxy --json           Print {"url","port","secret_file","healthz","metrics"} for scripts.
                 """
         )
 

@@ -4,7 +4,7 @@ import RotorProxy
 /// The first stdout line of `rotor proxy`: where it listens and where its secret is.
 enum ProxyReadyLine {
     /// `rotor proxy listening on <url> (secret: <file>)`, or with `json` the object
-    /// `{"port":…,"secret_file":…,"url":…}`.
+    /// `{"healthz":…,"metrics":…,"port":…,"secret_file":…,"url":…}`.
     static func render(_ endpoint: ProxyEndpoint, secretFile: String, json: Bool) -> String {
         guard json else {
             return "rotor proxy listening on \(endpoint.baseURL) (secret: \(secretFile))"
@@ -13,15 +13,18 @@ enum ProxyReadyLine {
             var url: String
             var port: Int
             var secretFile: String
+            var healthz: String
+            var metrics: String
 
             enum CodingKeys: String, CodingKey {
-                case url, port
+                case url, port, healthz, metrics
                 case secretFile = "secret_file"
             }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Ready(url: endpoint.baseURL, port: endpoint.port, secretFile: secretFile))) ?? Data()
+        let data = (try? encoder.encode(Ready(url: endpoint.baseURL, port: endpoint.port, secretFile: secretFile,
+                                              healthz: endpoint.healthURL, metrics: endpoint.metricsURL))) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -432,3 +432,36 @@ struct RequestRoutingTests {
         }
     }
 }
+
+struct RequestRoutingFinishTests {
+    /// The machine is finished exactly after the request's final row: not after a failed attempt that moves on,
+    /// nor at the commit, but at the stream's end; and after an answer without a stream.
+    @Test func isFinishedOnlyAfterTheFinalRow() {
+        let (a, b) = (testAccount(1), testAccount(2, lastUsedAt: testNow))
+        var machine = RequestRouting.StateMachine(request: RequestRoutingTests.request(), startedAt: testNow)
+        #expect(!machine.isFinished)
+        guard case .attempt(let first) = machine.next(accounts: [a, b], now: testNow) else {
+            Issue.record("expected an attempt")
+            return
+        }
+        #expect(first.account == a.id)
+        guard case .moveOn = machine.attemptFailed(usageLimited(resetIn: 600), account: a, now: testNow) else {
+            Issue.record("expected to move on")
+            return
+        }
+        #expect(!machine.isFinished)
+        _ = machine.next(accounts: [a, b], now: testNow)
+        machine.streamReady(status: 200, headers: [], account: b, now: testNow)
+        #expect(!machine.isFinished)
+        let end = machine.streamEnded(.init(ending: .completed, bytes: 10), account: b, now: testNow)
+        #expect(end.record.outcome == .success)
+        #expect(machine.isFinished)
+
+        var dry = RequestRouting.StateMachine(request: RequestRoutingTests.request("req-2"), startedAt: testNow)
+        guard case .answer = dry.next(accounts: [], now: testNow) else {
+            Issue.record("expected an answer without a stream")
+            return
+        }
+        #expect(dry.isFinished)
+    }
+}

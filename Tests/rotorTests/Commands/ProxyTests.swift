@@ -16,9 +16,11 @@ struct ProxyTests {
         )
         #expect(
             ProxyReadyLine.render(endpoint, secretFile: "/s/proxy.secret", json: true)
-                == #"{"port":4567,"secret_file":"/s/proxy.secret","url":"http://127.0.0.1:4567/v1"}"#
+                == #"{"healthz":"http://127.0.0.1:4567/healthz","metrics":"http://127.0.0.1:4567/metrics","port":4567,"secret_file":"/s/proxy.secret","url":"http://127.0.0.1:4567/v1"}"#
         )
         #expect(ProxyEndpoint(host: .ipv6, port: 1).baseURL == "http://[::1]:1/v1")
+        #expect(ProxyEndpoint(host: .ipv6, port: 1).healthURL == "http://[::1]:1/healthz")
+        #expect(ProxyEndpoint(host: .ipv6, port: 1).metricsURL == "http://[::1]:1/metrics")
     }
 
     /// `--host` takes only the two loopback literals.
@@ -92,6 +94,8 @@ struct ProxyTests {
         let port = try #require(ready["port"] as? Int)
         #expect(ready["url"] as? String == "http://127.0.0.1:\(port)/v1")
         #expect(ready["secret_file"] as? String == secretFile)
+        #expect(ready["healthz"] as? String == "http://127.0.0.1:\(port)/healthz")
+        #expect(ready["metrics"] as? String == "http://127.0.0.1:\(port)/metrics")
 
         let secretMode = try FileManager.default.attributesOfItem(atPath: secretFile)[.posixPermissions] as? Int
         #expect(secretMode == 0o600)
