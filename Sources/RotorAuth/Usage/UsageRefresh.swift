@@ -79,16 +79,21 @@ public struct UsageRefresh: Sendable {
     /// One account's refresh within ``deadline``.
     func refreshOne(_ account: Account) async -> UsageRefreshResult {
         do {
-            return try await TimeLimit.run(deadline) { await ask(for: account) }
+            let until = NIODeadline.now() + TimeAmount(deadline)
+            return try await TimeLimit.run(deadline) { await ask(for: account, until: until) }
         } catch is TimeLimit.Exceeded {
-            return .failed(reason: "timed out after \(Self.seconds(deadline)) s")
+            return timedOut
         } catch {
             return .failed(reason: "cancelled")
         }
     }
 
+    private var timedOut: UsageRefreshResult {
+        .failed(reason: "timed out after \(Self.seconds(deadline)) s")
+    }
+
     /// Credentials, then the endpoint (its fallback after a 403 or 404; once more after a 401 and a refresh).
-    private func ask(for account: Account) async -> UsageRefreshResult {
+    private func ask(for account: Account, until: NIODeadline) async -> UsageRefreshResult {
         var credentials: AccountCredentials
         do {
             credentials = try await refresher.credentials(for: account.id, trigger: nil, now: Date())
@@ -103,7 +108,10 @@ public struct UsageRefresh: Sendable {
         while true {
             let answer: (status: Int, body: [UInt8])
             do {
-                answer = try await get(path, credentials: credentials, account: account)
+                answer = try await get(path, credentials: credentials, account: account, until: until)
+            } catch let error as HTTPClientError where error == .deadlineExceeded {
+                // The request's own deadline is the account's: whichever fires first, it is the same timeout.
+                return timedOut
             } catch {
                 return .failed(reason: "cannot reach the usage endpoint: \(OAuthPost.reason(for: error))")
             }
@@ -169,7 +177,8 @@ public struct UsageRefresh: Sendable {
     private func get(
         _ path: String,
         credentials: AccountCredentials,
-        account: Account
+        account: Account,
+        until: NIODeadline
     ) async throws -> (status: Int, body: [UInt8]) {
         var request = HTTPClientRequest(url: origin + path)
         request.method = .GET
@@ -178,7 +187,7 @@ public struct UsageRefresh: Sendable {
         request.headers.add(name: "originator", value: CodexClient.originator)
         request.headers.add(name: "user-agent", value: CodexClient.userAgent)
         request.headers.add(name: "accept", value: "application/json")
-        let response = try await httpClient.execute(request, deadline: .now() + TimeAmount(deadline), logger: logger)
+        let response = try await httpClient.execute(request, deadline: until, logger: logger)
         let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
         return (Int(response.status.code), Array(body.readableBytesView))
     }
