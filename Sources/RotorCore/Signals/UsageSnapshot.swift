@@ -98,7 +98,7 @@ public struct UsageSnapshot: Hashable, Sendable, Codable {
     }
 
     /// Whether `other` reports the same windows: the same used percentages and lengths, and resets less than
-    /// ``sameResetTolerance`` apart. When and where the two were seen does not count.
+    /// ``UsageWindow/sameResetTolerance`` apart. When and where the two were seen does not count.
     public func hasSameWindows(as other: UsageSnapshot) -> Bool {
         UsageWindow.same(primary, other.primary) && UsageWindow.same(secondary, other.secondary)
     }
