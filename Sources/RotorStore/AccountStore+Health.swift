@@ -74,14 +74,23 @@ extension AccountStore {
         }
     }
 
-    /// Stores the account's latest usage windows, unless a newer snapshot is already stored.
+    /// Stores the account's latest usage windows, unless a newer snapshot is already stored, and appends them to
+    /// the usage history when they changed (``usageHistory(since:)``). `plan`, when the source reported one,
+    /// replaces the account's stored plan.
     /// - Throws: ``StoreError`` `account-not-found` if the account was removed meanwhile.
-    public func recordUsage(_ snapshot: UsageSnapshot, for id: AccountID) throws {
-        try write { db in try Self.recordUsage(snapshot, for: id, in: db) }
+    public func recordUsage(_ snapshot: UsageSnapshot, plan: String? = nil, for id: AccountID) throws {
+        try write { db in try Self.recordUsage(snapshot, plan: plan, for: id, in: db) }
     }
 
-    static func recordUsage(_ snapshot: UsageSnapshot, for id: AccountID, in db: Database) throws {
-        guard try AccountRecord.exists(db, key: id.rawValue) else { throw StoreError.accountNotFound(id) }
+    static func recordUsage(_ snapshot: UsageSnapshot, plan: String? = nil, for id: AccountID, in db: Database) throws {
+        guard let account = try Row.fetchOne(db.cachedStatement(sql: "SELECT plan FROM account WHERE id = ?"),
+                                             arguments: [id.rawValue])
+        else { throw StoreError.accountNotFound(id) }
+        let storedPlan: String? = account["plan"]
+        if let plan, plan != storedPlan {
+            try db.cachedStatement(sql: "UPDATE account SET plan = ? WHERE id = ?").execute(arguments: [plan, id.rawValue])
+        }
+        try appendUsageHistory(snapshot, plan: plan ?? storedPlan, for: id, in: db)
         let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue)
         if let stored, stored.observedAt > snapshot.observedAt { return }
         try UsageSnapshotRecord(snapshot, for: id).save(db)

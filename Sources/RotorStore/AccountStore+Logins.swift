@@ -86,6 +86,15 @@ extension AccountStore {
     }
 
     /// Marks the account `needs-login` with `reason` if it still holds the refused refresh token; a login stored
+    /// since then (a re-login, an import) wins. Routing's ``RequestRouting/Effect/loginRefused(_:reason:refused:)``
+    /// for a caller outside a request (the usage refresh).
+    /// - Returns: Whether the account was marked.
+    @discardableResult
+    public func markNeedsLogin(reason: String, for id: AccountID, refused: RefusedRefreshToken) throws -> Bool {
+        try write { db in try Self.markNeedsLogin(reason: reason, for: id, refused: refused, in: db) }
+    }
+
+    /// Marks the account `needs-login` with `reason` if it still holds the refused refresh token; a login stored
     /// since then (a re-login, an import) wins. Routing's ``RequestRouting/Effect/loginRefused(_:reason:refused:)``.
     /// - Returns: Whether the account was marked.
     @discardableResult

@@ -106,6 +106,29 @@ enum Schema {
                 CREATE INDEX usage_ledger_on_time ON usage_ledger(time);
                 """)
         }
+        migrator.registerMigration("v7 usage history") { db in
+            // Every snapshot that changed an account's windows, kept 30 days; like the ledger it outlives a removed
+            // account, and `rotor accounts reset` leaves it. The latest snapshot learns where it was seen; the rows
+            // stored before were all seen in upstream answers, which `headers` names best.
+            try db.execute(sql: """
+                ALTER TABLE usage_snapshot ADD COLUMN source TEXT NOT NULL DEFAULT 'headers';
+                CREATE TABLE usage_history (
+                    id INTEGER PRIMARY KEY,
+                    account_id TEXT NOT NULL,
+                    observed_at REAL NOT NULL,
+                    source TEXT NOT NULL,
+                    plan TEXT,
+                    primary_used_percent REAL,
+                    primary_window_minutes INTEGER,
+                    primary_resets_at REAL,
+                    secondary_used_percent REAL,
+                    secondary_window_minutes INTEGER,
+                    secondary_resets_at REAL
+                );
+                CREATE INDEX usage_history_on_account_id_observed_at ON usage_history(account_id, observed_at);
+                CREATE INDEX usage_history_on_observed_at ON usage_history(observed_at);
+                """)
+        }
         return migrator
     }
 }

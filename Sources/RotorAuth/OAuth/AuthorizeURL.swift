@@ -1,4 +1,5 @@
 import Foundation
+import RotorCore
 
 /// Builds the `{issuer}/oauth/authorize` URL of Codex's browser login.
 public enum AuthorizeURL {
@@ -22,7 +23,7 @@ public enum AuthorizeURL {
             ("id_token_add_organizations", "true"),
             ("codex_cli_simplified_flow", "true"),
             ("state", state),
-            ("originator", "codex_cli_rs"),
+            ("originator", CodexClient.originator),
             // Always show the login form, so that a second account can be chosen while one is signed in.
             ("prompt", "login"),
         ]

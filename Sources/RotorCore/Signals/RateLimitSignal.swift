@@ -12,7 +12,7 @@ public import Foundation
 public struct RateLimitSignal: Hashable, Sendable {
     /// The body's `error` object, when the body had one.
     public var error: UpstreamError?
-    /// The usage windows from the `x-codex-*` headers, when present.
+    /// The usage windows from the `x-codex-*` headers, when present (source ``UsageSource/errorAnswer``).
     public var usage: UsageSnapshot?
     /// The deadline from `retry-after-ms` or `Retry-After`.
     public var retryAfter: Date?
@@ -28,7 +28,7 @@ public struct RateLimitSignal: Hashable, Sendable {
     public init(headers: HeaderFields, body: [UInt8], now: Date) {
         self.init(
             error: UpstreamError(json: body, now: now),
-            usage: UsageSnapshot(headers: headers, observedAt: now),
+            usage: UsageSnapshot(headers: headers, observedAt: now, source: .errorAnswer),
             retryAfter: RetryAfter.deadline(headers: headers, now: now)
         )
     }

@@ -9,8 +9,8 @@ extension UsageSnapshot {
     /// (or those of the family named by `x-codex-active-limit`); `nil` when no window's used percentage is readable.
     ///
     /// `reset-at` (unix seconds) wins over `reset-after-seconds`, which older senders use. Garbage values are
-    /// dropped one by one; resets are clamped to 7 days ahead.
-    public init?(headers: HeaderFields, observedAt now: Date) {
+    /// dropped one by one; resets are clamped to 7 days ahead. `source` says which answer carried the headers.
+    public init?(headers: HeaderFields, observedAt now: Date, source: UsageSource = .responseHeaders) {
         let family = HeaderLookup.value("x-codex-active-limit", in: headers)
             .map { $0.lowercased() }
             .flatMap { $0.isEmpty || $0.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-") }) ? nil : $0 }
@@ -25,14 +25,14 @@ extension UsageSnapshot {
                 now: now
             )
         }
-        self.init(primary: window("primary"), secondary: window("secondary"), observedAt: now)
+        self.init(primary: window("primary"), secondary: window("secondary"), observedAt: now, source: source)
         if primary == nil, secondary == nil { return nil }
     }
 
     /// Reads a `codex.rate_limits` SSE event's JSON: `{"type":"codex.rate_limits","rate_limits":{"primary":{…},
     /// "secondary":{…}}}` as Codex's backend sends it, or a flat `{"primary":{…},"secondary":{…}}`. Each window has
     /// `used_percent`, `window_minutes`, `reset_at` or `resets_at` (unix seconds or ms) and `reset_after_seconds` or
-    /// `resets_in_seconds`. `nil` when no window's used percentage is readable.
+    /// `resets_in_seconds`. `nil` when no window's used percentage is readable. Its source is ``UsageSource/streamEvent``.
     public init?(rateLimitsEvent bytes: [UInt8], observedAt now: Date) {
         guard let document = JSONValue.parse(bytes) else { return nil }
         let limits = document["rate_limits"] ?? document
@@ -46,11 +46,13 @@ extension UsageSnapshot {
                 now: now
             )
         }
-        self.init(primary: window("primary"), secondary: window("secondary"), observedAt: now)
+        self.init(primary: window("primary"), secondary: window("secondary"), observedAt: now, source: .streamEvent)
         if primary == nil, secondary == nil { return nil }
     }
 
-    private static func window(
+    /// One window from its fields as the server sent them: `nil` without a used percentage in [0, 10^6]; a length
+    /// outside [1, 10^6] minutes and an unreadable reset are dropped.
+    static func window(
         usedPercent: Double?,
         windowMinutes: Double?,
         resetAt: Double?,

@@ -19,6 +19,27 @@ public struct UsageWindow: Hashable, Sendable, Codable {
         self.resetsAt = resetsAt
     }
 
+    /// How far apart two reports of one window's reset may be and still be the same reset: a reset given as
+    /// "seconds from now" moves with the moment it was read.
+    public static let sameResetTolerance: TimeInterval = 60
+
+    /// Whether two optional windows report the same numbers (see ``UsageSnapshot/hasSameWindows(as:)``).
+    static func same(_ lhs: UsageWindow?, _ rhs: UsageWindow?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil):
+            return true
+        case (let lhs?, let rhs?):
+            guard lhs.usedPercent == rhs.usedPercent, lhs.windowMinutes == rhs.windowMinutes else { return false }
+            switch (lhs.resetsAt, rhs.resetsAt) {
+            case (nil, nil): return true
+            case (let a?, let b?): return abs(a.timeIntervalSince(b)) < sameResetTolerance
+            default: return false
+            }
+        default:
+            return false
+        }
+    }
+
     /// The longest a used-up window without a reported reset stays exhausted after it was seen: one hour.
     ///
     /// Its real reset lies anywhere within its length (up to a week); past this bound one request finds out, and an
@@ -60,11 +81,26 @@ public struct UsageSnapshot: Hashable, Sendable, Codable {
     public var secondary: UsageWindow?
     /// When the snapshot was observed.
     public var observedAt: Date
+    /// Where it was seen.
+    public var source: UsageSource
 
-    public init(primary: UsageWindow? = nil, secondary: UsageWindow? = nil, observedAt: Date) {
+    /// A snapshot seen at `observedAt` in `source` (by default an answer's headers, where most snapshots come from).
+    public init(
+        primary: UsageWindow? = nil,
+        secondary: UsageWindow? = nil,
+        observedAt: Date,
+        source: UsageSource = .responseHeaders
+    ) {
         self.primary = primary
         self.secondary = secondary
         self.observedAt = observedAt
+        self.source = source
+    }
+
+    /// Whether `other` reports the same windows: the same used percentages and lengths, and resets less than
+    /// ``UsageWindow/sameResetTolerance`` apart. When and where the two were seen does not count.
+    public func hasSameWindows(as other: UsageSnapshot) -> Bool {
+        UsageWindow.same(primary, other.primary) && UsageWindow.same(secondary, other.secondary)
     }
 
     /// When every window exhausted at `now` has returned (the latest of their returns); `nil` when none is.

@@ -26,7 +26,7 @@ enum UpstreamHeaders {
     static let passedResponsePrefixes = ["x-codex-"]
 
     /// The `originator` sent when the client sent none.
-    static let defaultOriginator = "codex_cli_rs"
+    static let defaultOriginator = CodexClient.originator
 
     /// The upstream request headers for a client request sent with `account`'s `credentials`.
     static func request(

@@ -13,7 +13,7 @@ enum AccountSummaryQuery {
                a.status, a.status_reason, a.cooldown_until, a.cooldown_reason, a.consecutive_failures,
                a.last_used_at, a.created_at,
                u.observed_at, u.primary_used_percent, u.primary_window_minutes, u.primary_resets_at,
-               u.secondary_used_percent, u.secondary_window_minutes, u.secondary_resets_at
+               u.secondary_used_percent, u.secondary_window_minutes, u.secondary_resets_at, u.source
         FROM account a LEFT JOIN usage_snapshot u ON u.account_id = a.id
         """
 
@@ -52,7 +52,8 @@ enum AccountSummaryQuery {
             UsageSnapshot(
                 primary: window(row, percent: 14),
                 secondary: window(row, percent: 17),
-                observedAt: Date(timeIntervalSince1970: observedAt)
+                observedAt: Date(timeIntervalSince1970: observedAt),
+                source: UsageSource(storedName: row[20])
             )
         }
         return Account(

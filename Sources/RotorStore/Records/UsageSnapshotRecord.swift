@@ -8,6 +8,7 @@ struct UsageSnapshotRecord: Codable, FetchableRecord, PersistableRecord {
 
     var accountID: String
     var observedAt: Date
+    var source: String
     var primaryUsedPercent: Double?
     var primaryWindowMinutes: Int?
     var primaryResetsAt: Date?
@@ -18,6 +19,7 @@ struct UsageSnapshotRecord: Codable, FetchableRecord, PersistableRecord {
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case accountID = "account_id"
         case observedAt = "observed_at"
+        case source
         case primaryUsedPercent = "primary_used_percent"
         case primaryWindowMinutes = "primary_window_minutes"
         case primaryResetsAt = "primary_resets_at"
@@ -37,6 +39,7 @@ struct UsageSnapshotRecord: Codable, FetchableRecord, PersistableRecord {
     init(_ snapshot: UsageSnapshot, for id: AccountID) {
         accountID = id.rawValue
         observedAt = snapshot.observedAt
+        source = snapshot.source.rawValue
         primaryUsedPercent = snapshot.primary?.usedPercent
         primaryWindowMinutes = snapshot.primary?.windowMinutes
         primaryResetsAt = snapshot.primary?.resetsAt
@@ -53,7 +56,15 @@ struct UsageSnapshotRecord: Codable, FetchableRecord, PersistableRecord {
             secondary: secondaryUsedPercent.map {
                 UsageWindow(usedPercent: $0, windowMinutes: secondaryWindowMinutes, resetsAt: secondaryResetsAt)
             },
-            observedAt: observedAt
+            observedAt: observedAt,
+            source: UsageSource(storedName: source)
         )
+    }
+}
+
+extension UsageSource {
+    /// The source stored as `name`; a name this rotor does not know (written by a newer one) reads as `headers`.
+    init(storedName name: String) {
+        self = UsageSource(rawValue: name) ?? .responseHeaders
     }
 }

@@ -10,7 +10,7 @@ extension Rotor.Accounts {
             abstract: "Clear the cooldown of an account (or all) so it is tried again now.",
             discussion: """
                 Use it when a cooldown outlives the real limit (see runbooks/cooldown-outlived-reset.md). Also clears \
-                the failure count and the last reported usage.
+                the failure count and the last reported usage; the usage history stays.
 
                 Examples:
                   rotor accounts reset work     Clear the cooldown of "work".

@@ -4,7 +4,7 @@ import RotorCore
 /// The pure part of `rotor doctor`: each check's finding from the facts `DoctorFacts` gathered.
 enum DoctorChecks {
     /// The Codex CLI version rotor was tested with.
-    static let testedCodexVersion = "0.163.0"
+    static let testedCodexVersion = CodexClient.testedVersion
 
     /// Files or directories in the state directory that others may read: the directory must be 0700, its files 0600.
     static func stateDirectory(path: String, exists: Bool, looseModes: [(path: String, mode: UInt16)]) -> DoctorFinding {

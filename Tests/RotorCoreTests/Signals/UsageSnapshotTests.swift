@@ -85,3 +85,33 @@ struct UsageSnapshotTests {
         #expect(UsageSnapshot(observedAt: testNow).headroom(at: testNow) == 100)
     }
 }
+
+extension UsageSnapshotTests {
+    /// Two snapshots have the same windows when their numbers match, whenever and wherever they were seen; resets
+    /// under a minute apart are the same reset.
+    @Test func sameWindows() {
+        let window = UsageWindow(usedPercent: 40, windowMinutes: 300, resetsAt: testNow.addingTimeInterval(3_600))
+        let snapshot = UsageSnapshot(primary: window, observedAt: testNow)
+        var later = snapshot
+        later.observedAt = testNow.addingTimeInterval(30)
+        later.source = .refresh
+        later.primary?.resetsAt = testNow.addingTimeInterval(3_630)
+        #expect(snapshot.hasSameWindows(as: later))
+
+        var used = snapshot
+        used.primary?.usedPercent = 40.5
+        #expect(!snapshot.hasSameWindows(as: used))
+        var moved = snapshot
+        moved.primary?.resetsAt = testNow.addingTimeInterval(3_660)
+        #expect(!snapshot.hasSameWindows(as: moved))
+        var noReset = snapshot
+        noReset.primary?.resetsAt = nil
+        #expect(!snapshot.hasSameWindows(as: noReset))
+        var longer = snapshot
+        longer.primary?.windowMinutes = 10_080
+        #expect(!snapshot.hasSameWindows(as: longer))
+        var second = snapshot
+        second.secondary = UsageWindow(usedPercent: 0)
+        #expect(!snapshot.hasSameWindows(as: second))
+    }
+}

@@ -93,6 +93,24 @@ struct AccountsTests {
         #expect(try listJSON(home).map { $0["label"] as? String } == ["work"])
     }
 
+    /// `reset` clears the latest usage snapshot with the cooldown, but never the usage history.
+    @Test func resetKeepsUsageHistory() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        _ = try home.rotor("accounts", "import", home.writeAuthFile(AuthFile.login(email: "a@x.io")))
+        let text = try #require(try listJSON(home).first?["id"] as? String)
+        let id = try #require(AccountID(text))
+        let seen = Date(timeIntervalSinceNow: -60)
+        try AccountStore(directory: StateDirectory(url: home.rotorHome))
+            .recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 100), observedAt: seen), for: id)
+
+        #expect(try home.rotor("accounts", "reset", "--all").status == 0)
+        let store = try AccountStore(directory: StateDirectory(url: home.rotorHome))
+        #expect(try store.account(id)?.usage == nil)
+        #expect(try store.usageHistory(for: id, since: seen.addingTimeInterval(-1)).map(\.usage.primary?.usedPercent)
+            == [100])
+    }
+
     /// `enable` puts a disabled account back, but refuses one that needs a new login (1), saying how to log it in,
     /// and leaves it `needs-login`.
     @Test func enableRefusesAnAccountThatNeedsLogin() throws {
