@@ -96,11 +96,15 @@ struct StatusReport: Equatable {
         return calendar.startOfDay(for: date)
     }
 
-    /// Reads the accounts and the day's ledger from `store` and builds the report at `now`.
-    static func read(from store: AccountStore, now: Date, timeZone: TimeZone) throws -> StatusReport {
+    /// Reads the accounts and the day's ledger from `store` and builds the report at `now`, with the accounts whose
+    /// usage refresh failed (`refreshFailures`, why per account).
+    static func read(from store: AccountStore, refreshFailures: [AccountID: String] = [:], now: Date,
+                     timeZone: TimeZone) throws -> StatusReport
+    {
         let accounts = try store.accounts()
         let ledger = try store.ledger(since: startOfDay(now, timeZone: timeZone))
-        return StatusReport(accounts: accounts, ledger: ledger, now: now, timeZone: timeZone)
+        return StatusReport(accounts: accounts, ledger: ledger, refreshFailures: refreshFailures, now: now,
+                            timeZone: timeZone)
     }
 
     private static func windows(of usage: UsageSnapshot?, now: Date) -> [Window] {

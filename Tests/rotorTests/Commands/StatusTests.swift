@@ -70,6 +70,28 @@ struct StatusTests {
         #expect(!plain.stdout.contains("\u{1B}") && !plain.stdout.contains("█"), "\(plain.stdout)")
     }
 
+    /// On a terminal `--watch` hides the cursor and draws from the top left of a cleared screen; Ctrl-C (SIGINT)
+    /// ends it with exit status 0 and the cursor shown again.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func watchOnATerminalShowsTheCursorAgain() async throws {
+        let home = try home()
+        defer { home.remove() }
+        let command = "echo \"pid $$\"; exec '\(RotorExecutable.url.path)' status --watch"
+        let terminal = try BackgroundRotor(
+            ["-qfec", command, "/dev/null"], environment: home.environment,
+            stderrPath: home.root.appending(path: "stderr").path, executable: URL(fileURLWithPath: "/usr/bin/script"))
+        let announced = try terminal.readLine().trimmingCharacters(in: .whitespacesAndNewlines)
+        let rotor = try #require(pid_t(announced.dropFirst("pid ".count)), "\(announced)")
+        defer { if !ProcessStat.hasEnded(rotor) { kill(rotor, SIGKILL) } }
+        let first = try terminal.readLine()
+        #expect(first.hasPrefix("\u{1B}[?25l\u{1B}[H\u{1B}[2J"), "\(first)")
+        #expect(first.contains("1 of 2 ready"))
+        #expect(kill(rotor, SIGINT) == 0)
+        let rest = try terminal.readToEnd()
+        #expect(rest.hasSuffix("\u{1B}[?25h"), "\(rest)")
+        #expect(try await terminal.exitStatus() == 0)
+    }
+
     /// `--watch --json` through a pipe prints one document per line; Ctrl-C (SIGINT) ends it with exit status 0.
     @Test func watchEndsOnControlC() async throws {
         let home = try home()
