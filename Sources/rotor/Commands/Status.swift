@@ -39,15 +39,15 @@ extension Rotor {
             let environment = ProcessInfo.processInfo.environment
             let store = try AccountStore(directory: .resolve(environment: environment))
             let traits = TerminalTraits.standardOutput(environment: environment)
-            let json = json
-            let render: @Sendable () throws -> String = {
-                let report = try StatusReport.read(from: store, now: Date(), timeZone: .current)
-                return json ? try report.jsonLine() : report.text(style: traits.style)
-            }
             guard watch else {
                 let report = try StatusReport.read(from: store, now: Date(), timeZone: .current)
                 try CommandOutput.writeNow(json ? try report.json() : report.text(style: traits.style))
                 return
+            }
+            let json = json
+            let render: @Sendable () throws -> String = {
+                let report = try StatusReport.read(from: store, now: Date(), timeZone: .current)
+                return json ? try report.jsonLine() : report.text(style: traits.style)
             }
             let framing: StatusWatch.Framing =
                 json ? .jsonLines : traits.redrawsInPlace ? .redraw : .append
