@@ -15,10 +15,11 @@ struct Rotor: AsyncParsableCommand {
               rotor accounts import    Import the Codex CLI's login (~/.codex/auth.json).
               rotor accounts add       Log in another ChatGPT account in the browser.
               rotor run -- codex       Run Codex through the rotation proxy.
+              rotor status             See which accounts can serve, and their usage.
               rotor log                See which account served each request, and why.
             """,
         version: RotorVersion.current,
-        subcommands: [Run.self, Accounts.self, Proxy.self, Log.self, Usage.self, Doctor.self]
+        subcommands: [Run.self, Accounts.self, Status.self, Proxy.self, Log.self, Usage.self, Doctor.self]
     )
 }
 

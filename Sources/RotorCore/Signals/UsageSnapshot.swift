@@ -65,10 +65,15 @@ public struct UsageWindow: Hashable, Sendable, Codable {
         return reset
     }
 
+    /// The percentage used at `now`: 0 once the window has started over, else the percentage seen.
+    public func usedPercent(at now: Date, observedAt: Date) -> Double {
+        if let reset = reset(observedAt: observedAt), reset <= now { return 0 }
+        return usedPercent
+    }
+
     /// The percentage left at `now`: 100 once the window has started over, else 100 − used.
     public func remainingPercent(at now: Date, observedAt: Date) -> Double {
-        if let reset = reset(observedAt: observedAt), reset <= now { return 100 }
-        return 100 - usedPercent
+        100 - usedPercent(at: now, observedAt: observedAt)
     }
 }
 

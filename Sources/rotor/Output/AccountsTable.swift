@@ -6,10 +6,7 @@ enum AccountsTable {
     /// The header and one line per account, columns separated by two spaces, each line ending in a newline.
     /// Times are local to `timeZone`. With no accounts, a sentence saying how to add one.
     static func render(_ accounts: [Account], now: Date, timeZone: TimeZone) -> String {
-        guard !accounts.isEmpty else {
-            return "No accounts yet: import the Codex login with `rotor accounts import`, "
-                + "or log in with `rotor accounts add`.\n"
-        }
+        guard !accounts.isEmpty else { return noAccounts }
         let header = ["ID", "ACCOUNT", "PLAN", "STATE", "LAST USED"]
         let rows = accounts.map { account in
             [
@@ -29,6 +26,10 @@ enum AccountsTable {
             return padded.joined(separator: "  ") + "\n"
         }.joined()
     }
+
+    /// The sentence shown instead of accounts when there are none: how to add one.
+    static let noAccounts = "No accounts yet: import the Codex login with `rotor accounts import`, "
+        + "or log in with `rotor accounts add`.\n"
 
     /// The label, followed by the email when the label does not already show it.
     static func name(of account: Account) -> String {

@@ -91,7 +91,8 @@ enum DecisionLogText {
         return " · " + parts.joined(separator: " · ")
     }
 
-    private static func grouped(_ value: Int) -> String {
+    /// `value` with a comma between groups of three digits (`18,200`).
+    static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (index, digit) in digits.enumerated() {

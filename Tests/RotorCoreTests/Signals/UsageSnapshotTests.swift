@@ -54,7 +54,7 @@ struct UsageSnapshotTests {
                        later: 3_599, exhaustedUntil: 3_600, remaining: 0),
     ]
 
-    /// Each row of the rule: exhausted until when, and the percentage left, for the window alone and for a snapshot
+    /// Each row of the rule: exhausted until when, and the percentage left (and used), for the window alone and for a snapshot
     /// holding it as either window.
     @Test(arguments: rows)
     func followsTheUsedUpWindowRule(row: UsageWindowRow) {
@@ -62,6 +62,7 @@ struct UsageSnapshotTests {
         let expected = row.exhaustedUntil.map(Self.at)
         #expect(row.window.exhaustedUntil(at: now, observedAt: testNow) == expected)
         #expect(row.window.remainingPercent(at: now, observedAt: testNow) == row.remaining)
+        #expect(row.window.usedPercent(at: now, observedAt: testNow) == 100 - row.remaining)
         for snapshot in [UsageSnapshot(primary: row.window, observedAt: testNow),
                          UsageSnapshot(secondary: row.window, observedAt: testNow)] {
             #expect(snapshot.exhaustedUntil(at: now) == expected)

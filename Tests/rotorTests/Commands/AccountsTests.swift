@@ -174,9 +174,9 @@ struct AccountsTests {
         #expect(help.stdout.contains("rotor accounts \(command)"))
     }
 
-    /// `rotor --help`, `rotor accounts --help`, `rotor proxy --help` and `rotor run --help` show examples too, each
-    /// on one line of at most 80 columns (the width help is wrapped to without a terminal).
-    @Test(arguments: [[], ["accounts"], ["proxy"], ["run"]])
+    /// `rotor --help`, `rotor accounts --help`, `rotor proxy --help`, `rotor run --help` and `rotor status --help`
+    /// show examples too, each on one line of at most 80 columns (the width help is wrapped to without a terminal).
+    @Test(arguments: [[], ["accounts"], ["proxy"], ["run"], ["status"]])
     func groupAndProxyHelpHaveExamples(command: [String]) throws {
         let home = try RotorHome()
         defer { home.remove() }

@@ -65,6 +65,14 @@ final class BackgroundRotor {
         }
     }
 
+    /// Everything not read yet, up to the moment every writer of stdout has closed it.
+    func readToEnd() throws -> String {
+        var bytes = buffered
+        buffered = []
+        while let chunk = try readChunk(), !chunk.isEmpty { bytes += chunk }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Waits until every writer of stdout (rotor and its child) has closed it: they have all ended.
     func awaitEndOfOutput() throws {
         while let bytes = try readChunk(), !bytes.isEmpty {}
