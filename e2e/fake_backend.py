@@ -93,6 +93,8 @@ class FakeAccount:
     used_refresh_tokens: set[str] = field(default_factory=set)
     generation: int = 0
     issued_refresh_tokens: list[str] = field(default_factory=list)  # every refresh token minted, oldest first
+    # What `GET /backend-api/wham/usage` answers for this account: (status, JSON body); codex/usage answers the same.
+    usage_answer: tuple[int, Any] = (404, {"detail": "Not Found"})
 
     def answer_next(self) -> Answer:
         """Pops the next scripted answer, or the default one."""
@@ -395,6 +397,16 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = 200, {"models": []}
         elif path.endswith("/accounts/check"):
             status, payload = 200, {"accounts": [], "account_ordering": []}
+        elif path in ("/backend-api/wham/usage", "/backend-api/codex/usage"):
+            account, valid = self.owner._identify(headers)
+            if account is None or not valid:
+                status, payload = 401, {"detail": "Unauthorized"}
+            else:
+                status, payload = account.usage_answer
+            self.owner._record(self.owner.log, method="GET", path=self.path, headers=headers, body=None,
+                               account=account.name if account else None, status=status, answer="usage")
+            self._send_json(status, payload)
+            return
         else:
             status, payload = 404, {"detail": "Not Found"}
         self.owner._record(self.owner.log, method="GET", path=self.path, headers=headers, body=None,

@@ -67,7 +67,7 @@ public func withRotationProxy<T: Sendable>(
 }
 
 /// Runs `body` with the pooled upstream client, shutting it down afterwards whatever happens.
-private func withUpstreamClient<T: Sendable>(
+func withUpstreamClient<T: Sendable>(
     _ configuration: ProxyConfiguration,
     logger: Logger,
     _ body: (HTTPClient) async throws -> T
