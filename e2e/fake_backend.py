@@ -63,6 +63,9 @@ class Answer:
                       `response.output_text.delta` event, then the connection closes (no final chunk).
       "paused"        like "ok", but the text goes out in two `response.output_text.delta` events with a pause
                       between them that lasts until the test sets `resume` (at most 30 s).
+
+    Every 200 answer carries the x-codex-* rate-limit headers of a 5-hour window `used_percent` used (default 12)
+    that resets in 3 hours and of a weekly window 3 % used.
     """
 
     kind: str = "ok"
@@ -72,6 +75,7 @@ class Answer:
     status: int = 500
     retry_after: int | None = None
     command: str = "echo rotor-tool-ok"
+    used_percent: float = 12.0
     resume: threading.Event = field(default_factory=threading.Event)
 
 
@@ -480,7 +484,7 @@ class _Handler(BaseHTTPRequestHandler):
                                                       "message": f"scripted status {answer.status}"}})
             return answer.status
         response_id = f"resp_{uuid.uuid4().hex}"
-        extra_headers = _rate_headers(12.0, now + 3 * 3600, now)
+        extra_headers = _rate_headers(answer.used_percent, now + 3 * 3600, now)
         extra_headers["openai-model"] = header_model
         if answer.kind == "tool_call":
             turn_state = f"ts-{account.name}-{uuid.uuid4().hex[:12]}"

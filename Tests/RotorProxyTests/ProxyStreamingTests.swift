@@ -64,10 +64,17 @@ struct ProxyStreamingTests {
         }
     }
 
-    /// A streaming client gets the upstream's bytes unchanged, with the pass-through and rotor headers.
+    /// A streaming client gets the upstream's bytes unchanged, with the pass-through and rotor headers; the 5-hour
+    /// window's usage is the pool's (the serving account at 42.5 %, the other at 12.5 %: 27.5 % used).
     @Test func relaysBytesAndHeaders() async throws {
+        var pool = FakeAccounts.make(["A", "B"])
+        pool.list[1].usage = UsageSnapshot(primary: UsageWindow(usedPercent: 12.5, windowMinutes: 300),
+                                           observedAt: Date())
+        let accounts = pool
         let upstreamHeaders: HTTPFields = [
             HTTPField.Name("x-codex-primary-used-percent")!: "42.5",
+            HTTPField.Name("x-codex-primary-window-minutes")!: "300",
+            HTTPField.Name("x-codex-credits-has-credits")!: "false",
             HTTPField.Name("x-codex-turn-state")!: "ts-1",
             HTTPField.Name("x-request-id")!: "req-up",
             HTTPField.Name("openai-model")!: "gpt-6.1-sol",
@@ -79,12 +86,14 @@ struct ProxyStreamingTests {
         ]
         try await withTimeout(.seconds(30)) {
             try await FakeUpstream.run(handler: { _ in SSE.response(SSE.okStream, headers: upstreamHeaders) }) { upstream in
-                try await withProxy(upstreamURL: upstream.baseURL) { proxy in
+                try await withProxy(upstreamURL: upstream.baseURL, accounts: accounts) { proxy in
                     let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
                     #expect(response.status == 200)
                     #expect(response.body == SSE.okStream)
                     let headers = response.headers
-                    #expect(headers["x-codex-primary-used-percent"].first == "42.5")
+                    #expect(headers["x-codex-primary-used-percent"] == ["27.5"])
+                    #expect(headers["x-codex-primary-window-minutes"] == ["300"])
+                    #expect(headers["x-codex-credits-has-credits"] == ["false"])
                     #expect(headers["x-codex-turn-state"].first == "ts-1")
                     #expect(headers["x-request-id"].first == "req-up")
                     #expect(headers["openai-model"].first == "gpt-6.1-sol")

@@ -27,6 +27,8 @@ struct FailoverLoop {
     private var machine: RequestRouting.StateMachine
     private var tally: RequestTally
     private let conversationHash: String?
+    /// The accounts as the latest routing step read them: the pool the rate-limit headers describe.
+    private var pool: [Account] = []
 
     /// The number of upstream attempts so far.
     var attempts: Int { machine.attemptCount }
@@ -86,7 +88,10 @@ struct FailoverLoop {
         switch settled {
         case .committed(let stream, let account):
             fields[ProxyResponder.accountHeader] = account.id.shortID
-            fields.append(contentsOf: UpstreamHeaders.response(from: stream.headers))
+            var passed = UpstreamHeaders.response(from: stream.headers)
+            passed.apply(PooledRateLimitHeaders(serving: account, responseHeaders: stream.headers.headerFields,
+                                                accounts: pool, now: time.now()))
+            fields.append(contentsOf: passed)
             try await relay(stream, account: account, wantsStream: wantsStream, writer: writer, headers: fields)
         case .passThrough(let answer, let account):
             fields[ProxyResponder.accountHeader] = account.id.shortID
@@ -98,6 +103,10 @@ struct FailoverLoop {
                 try await UpstreamFailureAnswer(answer).write(
                     wantsStream: wantsStream, to: writer, headers: fields, logger: logger)
             case .respond(let answer):
+                if answer.status == 429 {
+                    fields.apply(PooledRateLimitHeaders(serving: nil, responseHeaders: [], accounts: pool,
+                                                        now: time.now()))
+                }
                 try await writer.writeAnswer(answer, headers: fields)
             }
         }
@@ -112,6 +121,7 @@ struct FailoverLoop {
         for _ in 0..<64 {
             try Task.checkCancellation()
             let accounts = try source.accounts()
+            pool = accounts
             let now = time.now()
             switch machine.next(accounts: accounts, now: now) {
             case .attempt(let plan):
