@@ -66,12 +66,15 @@ final class FakeIssuer: Sendable {
     let state = Mutex(State())
     /// Opened by the test to let held refresh answers go; `nil` answers at once.
     let refreshGate: Gate?
+    /// How long each refresh answer takes (a slow issuer).
+    let refreshDelay: Duration
     /// Reports each refresh request as it arrives.
     let refreshArrivals: AsyncStream<Void>
     private let refreshArrivalsContinuation: AsyncStream<Void>.Continuation
 
-    init(holdingRefreshes: Bool = false) {
+    init(holdingRefreshes: Bool = false, refreshDelay: Duration = .zero) {
         refreshGate = holdingRefreshes ? Gate() : nil
+        self.refreshDelay = refreshDelay
         (refreshArrivals, refreshArrivalsContinuation) = AsyncStream.makeStream(of: Void.self)
     }
 
@@ -133,6 +136,7 @@ final class FakeIssuer: Sendable {
             if request.headers[.contentType] == "application/json" {
                 self.refreshArrivalsContinuation.yield()
                 if let refreshGate = self.refreshGate { await refreshGate.wait() }
+                try await Task.sleep(for: self.refreshDelay)
                 return self.refresh(Self.json(text))
             }
             return self.exchange(Dictionary(FormURLEncoding.decode(Substring(text)), uniquingKeysWith: { a, _ in a }))

@@ -265,6 +265,39 @@ struct UsageRefreshTests {
         #expect(fake.requests.map(\.authorization) == ["Bearer \(newToken)"])
     }
 
+    /// A token refresh that outlasts the account's time limit is stored before `refresh` returns: the issuer has
+    /// spent the old refresh token by then, and a caller that ends right after `refresh` (`rotor status --refresh`
+    /// exits; Ctrl-C ends `--watch`) would otherwise take the answer that holds the new one with it.
+    @Test func aTokenRefreshOutlastingTheTimeLimitIsStoredBeforeReturning() async throws {
+        let fixture = try makeFixture(expiresAt: Date().addingTimeInterval(-60))
+        defer { fixture.temporary.remove() }
+        let issuer = FakeIssuer(refreshDelay: .milliseconds(800))
+        issuer.register(refreshToken: "rt-1", identity: Self.identity(1))
+        let fake = FakeUsageEndpoint()
+        fake.script(UsageRefresh.endpointPath, Self.ok)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let results = try await issuer.run { issuerURL in
+            try await fake.run { upstream in
+                try await withTimeout(.seconds(20)) { [logger] in
+                    let refresher = TokenRefresher(
+                        store: fixture.store, directory: fixture.directory, issuer: issuerURL, httpClient: client,
+                        logger: logger)
+                    var refresh = UsageRefresh(
+                        store: fixture.store, refresher: refresher, httpClient: client, upstreamURL: upstream,
+                        logger: logger)
+                    refresh.deadline = .milliseconds(200)
+                    let results = await refresh.refresh(fixture.accounts)
+                    let stored = try fixture.credentials(0)?.accessToken
+                    try? await client.shutdown()
+                    return (results, stored)
+                }
+            }
+        }
+        #expect(results.0[fixture.accounts[0].id] == .failed(reason: "timed out after 0.2 s"))
+        #expect(issuer.refreshCount == 1)
+        #expect(results.1 == FakeIssuer.accessToken(for: Self.identity(1), serial: 1))
+    }
+
     /// A 401 refreshes the token once through the refresher and asks again with the new one; a second 401 is
     /// reported without the token.
     @Test func unauthorizedRefreshesOnceAndRetries() async throws {
