@@ -21,7 +21,7 @@ extension Rotor {
                 Examples:
                   rotor proxy                  Listen on a free port of 127.0.0.1.
                   rotor proxy --port 8787      Listen on a fixed port.
-                  rotor proxy --json           Print the first line as one JSON object, for scripts.
+                  rotor proxy --json           Print the first line as JSON, for scripts.
                 """
         )
 
