@@ -89,6 +89,30 @@ struct ProxyPooledRateLimitTests {
         }
     }
 
+    /// A proxy pinned to one account (`rotor run --account`) describes that account alone: no other can serve its
+    /// requests, so another account's room must not hide that this one runs out.
+    @Test func aPinnedProxyDescribesItsAccountAlone() async throws {
+        var pool = FakeAccounts.make(["A", "B"])
+        pool.list[1].usage = UsageSnapshot(primary: UsageWindow(usedPercent: 10, windowMinutes: 300),
+                                           observedAt: Date())
+        let accounts = pool
+        let upstreamHeaders: HTTPFields = [
+            Self.field("x-codex-primary-used-percent"): "95",
+            Self.field("x-codex-primary-window-minutes"): "300",
+        ]
+        try await withTimeout(.seconds(30)) {
+            try await FakeUpstream.run(handler: { _ in SSE.response(SSE.okStream, headers: upstreamHeaders) }) { upstream in
+                try await withProxy(upstreamURL: upstream.baseURL, accounts: accounts,
+                                    configure: { $0.pinnedAccount = accounts.list[0].id }) { proxy in
+                    let response = try await proxy.send(proxy.request(body: #"{"stream":true}"#))
+                    #expect(response.status == 200)
+                    #expect(response.headers["x-rotor-account"] == [accounts.list[0].id.shortID])
+                    #expect(response.headers["x-codex-primary-used-percent"] == ["95"])
+                }
+            }
+        }
+    }
+
     /// rotor's own 429 for a dry pool (every account out on its usage limit) reports the pool from the stored
     /// snapshots: 100 % used, resetting at the earliest reset; no request goes upstream.
     @Test func thePoolDryAnswerCarriesThePoolsUsage() async throws {

@@ -27,8 +27,10 @@ struct FailoverLoop {
     private var machine: RequestRouting.StateMachine
     private var tally: RequestTally
     private let conversationHash: String?
-    /// The accounts as the latest routing step read them: the pool the rate-limit headers describe.
+    /// The accounts as the latest routing step read them, only the pinned one when the proxy is pinned: the pool
+    /// the rate-limit headers describe.
     private var pool: [Account] = []
+    private let pinnedAccount: AccountID?
 
     /// The number of upstream attempts so far.
     var attempts: Int { machine.attemptCount }
@@ -43,6 +45,7 @@ struct FailoverLoop {
         self.retries = retries
         self.logger = logger
         self.machine = RequestRouting.StateMachine(request: request, limits: limits, startedAt: startedAt)
+        self.pinnedAccount = request.pinnedAccount
         self.tally = RequestTally(metrics: metrics, startedAt: startedAt)
         self.conversationHash = request.conversationKey.map(ConversationAffinity.logHash)
     }
@@ -121,7 +124,7 @@ struct FailoverLoop {
         for _ in 0..<64 {
             try Task.checkCancellation()
             let accounts = try source.accounts()
-            pool = accounts
+            pool = Account.pool(of: accounts, pinnedTo: pinnedAccount)
             let now = time.now()
             switch machine.next(accounts: accounts, now: now) {
             case .attempt(let plan):

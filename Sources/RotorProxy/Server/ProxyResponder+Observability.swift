@@ -33,8 +33,7 @@ extension ProxyResponder {
     private func readPool(now: Date, logger: Logger) -> PoolHealth? {
         do {
             let all = try accounts.accounts()
-            let pool = configuration.pinnedAccount.map { pinned in all.filter { $0.id == pinned } } ?? all
-            return PoolHealth(accounts: pool, now: now)
+            return PoolHealth(accounts: Account.pool(of: all, pinnedTo: configuration.pinnedAccount), now: now)
         } catch {
             logger.error("cannot read the accounts", metadata: ["rotor.error": "\(error)"])
             return nil
