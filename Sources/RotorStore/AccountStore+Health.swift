@@ -86,13 +86,16 @@ extension AccountStore {
         guard let account = try Row.fetchOne(db.cachedStatement(sql: "SELECT plan FROM account WHERE id = ?"),
                                              arguments: [id.rawValue])
         else { throw StoreError.accountNotFound(id) }
+        let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue)
+        if let stored, stored.observedAt > snapshot.observedAt { return }
         let storedPlan: String? = account["plan"]
         if let plan, plan != storedPlan {
             try db.cachedStatement(sql: "UPDATE account SET plan = ? WHERE id = ?").execute(arguments: [plan, id.rawValue])
         }
-        try appendUsageHistory(snapshot, plan: plan ?? storedPlan, for: id, in: db)
-        let stored = try UsageSnapshotRecord.fetchOne(db, key: id.rawValue)
-        if let stored, stored.observedAt > snapshot.observedAt { return }
         try UsageSnapshotRecord(snapshot, for: id).save(db)
+        // The stored snapshot has the windows of the history's latest entry, so the usual case (nothing changed)
+        // costs no read of the history; a new account, or one whose snapshot `accounts reset` dropped, asks it.
+        if let stored, stored.snapshot.hasSameWindows(as: snapshot) { return }
+        try appendUsageHistory(snapshot, plan: plan ?? storedPlan, for: id, in: db)
     }
 }
