@@ -129,6 +129,9 @@ public struct UsageRefresh: Sendable {
             case 403 where refused == nil, 404 where refused == nil:
                 refused = answer.status
                 path = Self.fallbackPath
+            case 401:
+                return .failed(reason: "usage endpoint refused the login (401) after a token refresh; if the account "
+                    + "fails in `rotor run` too, log it in again with `rotor accounts add`")
             default:
                 let first = refused.map { "\($0), its fallback " } ?? ""
                 return .failed(reason: "usage endpoint answered \(first)\(answer.status)")

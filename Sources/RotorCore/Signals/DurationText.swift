@@ -23,6 +23,7 @@ public struct DurationText: CustomStringConvertible, Sendable, Equatable {
         seconds = interval.isFinite ? Int64(max(0, min(interval, Double(Int64.max / 2)))) : 0
     }
 
+    /// The span in at most two units (`45s`, `41m`, `2h 05m`, `3d 4h`).
     public var description: String {
         let minutes = seconds / 60
         let hours = minutes / 60

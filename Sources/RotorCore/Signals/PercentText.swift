@@ -13,5 +13,6 @@ public struct PercentText: CustomStringConvertible, Sendable {
         return rounded == rounded.rounded() ? "\(Int(rounded))" : "\(rounded)"
     }
 
+    /// The number and the sign (`42%`, `42.5%`).
     public var description: String { number + "%" }
 }

@@ -18,21 +18,7 @@ public struct UsageWindowName: Hashable, Sendable, Comparable, CustomStringConve
         self.minutes = minutes
     }
 
-    /// Parses a name as ``description`` prints it (`5h`, `weekly`, `2d`, `90m`); `nil` for anything else.
-    public init?(_ text: String) {
-        if text == "weekly" {
-            self = .weekly
-            return
-        }
-        guard let unit = text.last, let count = Int(text.dropLast()), count > 0 else { return nil }
-        switch unit {
-        case "m": self.init(minutes: count)
-        case "h": self.init(minutes: count * 60)
-        case "d": self.init(minutes: count * 1_440)
-        default: return nil
-        }
-    }
-
+    /// `5h`, `weekly`, else `<N>d` or `<N>h` when whole, else `<N>m`.
     public var description: String {
         if minutes == Self.weekly.minutes { return "weekly" }
         if minutes > 0, minutes % 1_440 == 0 { return "\(minutes / 1_440)d" }

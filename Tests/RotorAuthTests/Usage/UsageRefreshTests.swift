@@ -337,7 +337,8 @@ struct UsageRefreshTests {
                 }
             }
         }
-        #expect(refused[second.id] == .failed(reason: "usage endpoint answered 401"))
+        #expect(refused[second.id] == .failed(reason: "usage endpoint refused the login (401) after a token refresh; "
+            + "if the account fails in `rotor run` too, log it in again with `rotor accounts add`"))
         #expect(always.requests.count == 2)
         #expect(issuer.refreshCount == 2)
     }

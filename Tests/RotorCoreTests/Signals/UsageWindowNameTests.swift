@@ -11,17 +11,6 @@ import Testing
         #expect(UsageWindowName(minutes: minutes).description == name)
     }
 
-    @Test(arguments: ["5h", "weekly", "1h", "1d", "2d", "90m"])
-    func aNameParsesBackToItsWindow(name: String) throws {
-        let parsed = try #require(UsageWindowName(name))
-        #expect(parsed.description == name)
-    }
-
-    @Test(arguments: ["", "h", "0h", "-5h", "5x", "five", "Weekly", "5 h"])
-    func anythingElseIsNotAName(text: String) {
-        #expect(UsageWindowName(text) == nil)
-    }
-
     @Test func aSnapshotFindsAWindowWhicheverPositionItArrivedIn() {
         let weeklyFirst = UsageSnapshot(
             primary: UsageWindow(usedPercent: 40, windowMinutes: 10_080),
