@@ -223,16 +223,21 @@ struct UsageRefreshTests {
         defer { fixture.temporary.remove() }
         let fake = FakeUsageEndpoint(holdingRequests: true)
         fake.script(UsageRefresh.endpointPath, Self.ok)
-        let results = try await fake.run { upstream in
+        let (results, arrivedWhileHeld) = try await fake.run { upstream in
             try await withTimeout(.seconds(30), waitingFor: "six refreshes") { [self] in
                 let refresh = usageRefresh(fixture, upstream: upstream)
                 async let results = refresh.refresh(fixture.accounts)
                 var arrivals = fake.arrivals.makeAsyncIterator()
                 for _ in 0..<UsageRefresh.maximumConcurrentAccounts { _ = await arrivals.next() }
+                // Without the bound, the fifth and sixth requests leave together with the first four; give them a
+                // moment to arrive while the four are held (the bound holds whatever this pause is).
+                try await Task.sleep(for: .milliseconds(300))
+                let arrivedWhileHeld = fake.requests.count
                 fake.gate?.open()
-                return await results
+                return (await results, arrivedWhileHeld)
             }
         }
+        #expect(arrivedWhileHeld == 4)
         #expect(results.count == 6)
         #expect(results.values.allSatisfy { if case .refreshed = $0 { true } else { false } })
         #expect(fake.state.withLock { $0.mostInFlight } == 4)
