@@ -15,15 +15,7 @@ struct LogTests {
     /// A home with accounts `me@x.io` and `work` and two logged requests: `req-1` served by `me@x.io`, then
     /// `req-2` moved from `me@x.io` to `work`.
     private func home() throws -> (RotorHome, AccountStore, [AccountID]) {
-        let home = try RotorHome()
-        let store = try AccountStore(directory: StateDirectory(url: home.rotorHome))
-        let ids = try ["me@x.io", "w@corp.io"].enumerated().map { index, email in
-            try store.saveLogin(AccountLogin(
-                email: email, chatgptAccountID: "acct-\(index)", plan: "plus",
-                credentials: AccountCredentials(idToken: "id-\(index)", accessToken: "at-\(index)",
-                                                refreshToken: "rt-\(index)"),
-                accessTokenExpiresAt: now.addingTimeInterval(3600), label: index == 1 ? "work" : nil)).account.id
-        }
+        let (home, store, ids) = try RotorHome.withTwoAccounts(now: now)
         try store.appendDecisions([
             DecisionRecord(time: now.addingTimeInterval(-60), requestID: "req-1", attempt: 1, accountID: ids[0],
                            upstreamStatus: 200, outcome: .success, reason: "least recently used", bytes: 10),

@@ -15,15 +15,7 @@ struct StatusTests {
 
     /// A home with `me@x.io` (ready, 40 % of its weekly window used) and `work` (cooling on a usage limit).
     private func home() throws -> RotorHome {
-        let home = try RotorHome()
-        let store = try AccountStore(directory: StateDirectory(url: home.rotorHome))
-        let ids = try ["me@x.io", "w@corp.io"].enumerated().map { index, email in
-            try store.saveLogin(AccountLogin(
-                email: email, chatgptAccountID: "acct-\(index)", plan: "plus",
-                credentials: AccountCredentials(idToken: "id-\(index)", accessToken: "at-\(index)",
-                                                refreshToken: "rt-\(index)"),
-                accessTokenExpiresAt: now.addingTimeInterval(3600), label: index == 1 ? "work" : nil)).account.id
-        }
+        let (home, store, ids) = try RotorHome.withTwoAccounts(now: now)
         try store.recordUsage(UsageSnapshot(
             primary: UsageWindow(usedPercent: 40, windowMinutes: 10_080, resetsAt: now.addingTimeInterval(86_400)),
             observedAt: now), for: ids[0])

@@ -1,4 +1,6 @@
 import Foundation
+import RotorCore
+import RotorStore
 import RotorTestSupport
 import Testing
 
@@ -50,6 +52,23 @@ struct RotorHome {
 
     func remove() {
         temporary.remove()
+    }
+}
+
+extension RotorHome {
+    /// A home whose store holds `me@x.io` and `work` (`w@corp.io`), both on `plus` and logged in until an hour after
+    /// `now`; returns the home, its store and the two account ids in that order.
+    static func withTwoAccounts(now: Date) throws -> (RotorHome, AccountStore, [AccountID]) {
+        let home = try RotorHome()
+        let store = try AccountStore(directory: StateDirectory(url: home.rotorHome))
+        let ids = try ["me@x.io", "w@corp.io"].enumerated().map { index, email in
+            try store.saveLogin(AccountLogin(
+                email: email, chatgptAccountID: "acct-\(index)", plan: "plus",
+                credentials: AccountCredentials(idToken: "id-\(index)", accessToken: "at-\(index)",
+                                                refreshToken: "rt-\(index)"),
+                accessTokenExpiresAt: now.addingTimeInterval(3600), label: index == 1 ? "work" : nil)).account.id
+        }
+        return (home, store, ids)
     }
 }
 
