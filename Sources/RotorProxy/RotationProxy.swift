@@ -29,12 +29,7 @@ public func withRotationProxy<T: Sendable>(
     try await withUpstreamClient(configuration, logger: logger) { client in
         let metrics = ProxyMetrics()
         var refresher = TokenRefresher(
-            store: store,
-            directory: directory,
-            issuer: configuration.issuer,
-            httpClient: client,
-            logger: logger
-        )
+            configuration, store: store, directory: directory, httpClient: client, logger: logger)
         refresher.onRefresh = { metrics.tokenRefreshed($0) }
         let source = StoreAccountSource(store: store, refresher: refresher)
         let renewal = TokenRenewalLoop(store: store, refresher: refresher, logger: logger, time: configuration.time)

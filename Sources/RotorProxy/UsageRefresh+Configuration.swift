@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 public import Logging
 public import RotorAuth
 public import RotorStore
@@ -14,10 +15,19 @@ public func withUsageRefresh<T: Sendable>(
 ) async throws -> T {
     try await withUpstreamClient(configuration, logger: logger) { client in
         let refresher = TokenRefresher(
-            store: store, directory: directory, issuer: configuration.issuer, httpClient: client, logger: logger)
+            configuration, store: store, directory: directory, httpClient: client, logger: logger)
         return try await body(
             UsageRefresh(
                 store: store, refresher: refresher, httpClient: client, upstreamURL: configuration.upstreamURL,
                 logger: logger))
+    }
+}
+
+extension TokenRefresher {
+    /// The refresher of a proxy configured by `configuration`: its OAuth issuer, over `httpClient`.
+    init(_ configuration: ProxyConfiguration, store: AccountStore, directory: StateDirectory, httpClient: HTTPClient,
+         logger: Logger) {
+        self.init(store: store, directory: directory, issuer: configuration.issuer, httpClient: httpClient,
+                  logger: logger)
     }
 }
