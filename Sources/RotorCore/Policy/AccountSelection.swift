@@ -61,7 +61,8 @@ public struct AccountSelection: Hashable, Sendable {
     ) -> Choice? {
         let pinned: AccountID? = if case .pinned(let id) = strategy { id } else { nil }
         let servedLast = policy.strategy == .drain ? lastServed(of: accounts, pinned: pinned) : nil
-        let checksReserves = policy.hasReserves
+        // A pinned account is the user's explicit choice: its reserve does not apply.
+        let checksReserves = policy.hasReserves && pinned == nil
         var free = Ranking(strategy: policy.strategy)
         var reserved = Ranking(strategy: policy.strategy)
         var preferredIsReserved = false

@@ -7,7 +7,7 @@ public import Foundation
 /// How the pool is spent: the order among usable accounts (priority, then a strategy), the share of each usage
 /// window every account keeps free (its reserve), and what happens when every usable account is at its reserve.
 ///
-/// ``default`` is rotor's order without a policy: priority 1 everywhere, `headroom`, no reserve.
+/// ``default`` is rotor's order without a policy: priority 1 everywhere, `headroom`, no reserve, `use-reserve`.
 public struct RoutingPolicy: Hashable, Sendable {
     /// The order among usable accounts of equal priority.
     public enum Strategy: String, Hashable, Sendable, CaseIterable {
@@ -50,7 +50,7 @@ public struct RoutingPolicy: Hashable, Sendable {
     /// The priority of an account the policy does not list.
     public static let defaultPriority = 1
 
-    /// rotor's order without a policy: `headroom`, every account priority 1, no reserve.
+    /// rotor's order without a policy: `headroom`, every account priority 1, no reserve, `use-reserve`.
     public static let `default` = RoutingPolicy()
 
     /// Creates a policy; the defaults are ``default``'s.
@@ -59,7 +59,7 @@ public struct RoutingPolicy: Hashable, Sendable {
         reserves: [UsageWindowName: Double] = [:],
         accountReserves: [AccountID: [UsageWindowName: Double]] = [:],
         priorities: [AccountID: Int] = [:],
-        whenAllReserved: WhenAllReserved = .wait
+        whenAllReserved: WhenAllReserved = .useReserve
     ) {
         self.strategy = strategy
         self.reserves = reserves

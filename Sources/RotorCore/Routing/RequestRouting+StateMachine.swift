@@ -465,8 +465,9 @@ extension RequestRouting {
         /// reset, far beyond any wait, so the request is answered at once.
         private mutating func reservedPoolDry(until: Date, pool: [Account], now: Date) -> Step {
             state = .finished
-            let answer = ProxyAnswer.usageLimitReached(
-                accounts: pool.count, resetsAt: Int(until.timeIntervalSince1970.rounded(.up)),
+            let usable = pool.filter { !failedAccounts.contains($0.id) && $0.state(at: now) == .ready }
+            let answer = ProxyAnswer.reservesKept(
+                accounts: usable.count, resetsAt: Int(until.timeIntervalSince1970.rounded(.up)),
                 retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
             let summary = pool.map { "\($0.label) \(words(for: $0, now: now))" }.joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,

@@ -28,6 +28,7 @@ struct RoutingPolicyTests {
         #expect(RoutingPolicy.default.strategy == .headroom)
         #expect(!RoutingPolicy.default.hasReserves)
         #expect(RoutingPolicy.default.priority(of: testID(1)) == 1)
+        #expect(RoutingPolicy.default.whenAllReserved == .useReserve)
         #expect(AccountSelection() == AccountSelection(strategy: .pool, policy: .default))
     }
 

@@ -45,13 +45,13 @@ struct RequestRoutingReserveTests {
             testAccount(2, usage: Self.weekly(90, resetsIn: 86_400)),
         ]
         var machine = RequestRouting.StateMachine(
-            request: RequestRoutingTests.request(), policy: RoutingPolicy(reserves: [.weekly: 30]), startedAt: testNow)
+            request: RequestRoutingTests.request(), policy: RoutingPolicy(reserves: [.weekly: 30], whenAllReserved: .wait),
+            startedAt: testNow)
         guard case .answer(let answer, let record) = machine.next(accounts: accounts, now: testNow) else {
             Issue.record("expected an answer")
             return
         }
-        #expect(answer == .respond(.usageLimitReached(accounts: 2, resetsAt: 1_767_312_000,
-                                                      retryAfterSeconds: 86_400)))
+        #expect(answer == .respond(.reservesKept(accounts: 2, resetsAt: 1_767_312_000, retryAfterSeconds: 86_400)))
         #expect(record.outcome == .poolDry)
         #expect(record.reason == "every usable account reserved: acct1 reserved (weekly 80% used, keeps 30%), "
             + "acct2 reserved (weekly 90% used, keeps 30%)")
@@ -74,5 +74,24 @@ struct RequestRoutingReserveTests {
         #expect(plan.account == testID(1))
         #expect(plan.reason == "every usable account reserved, spending reserves; most headroom 20%; "
             + "skipped acct2 reserved (weekly 90% used, keeps 30%)")
+    }
+
+    /// `--account` pins the user's explicit choice: its reserve does not apply, and the row says it is pinned.
+    @Test func pinnedAccountIgnoresReserve() {
+        let accounts = [
+            testAccount(1, usage: Self.weekly(80, resetsIn: 86_400)),
+            testAccount(2, usage: Self.weekly(10, resetsIn: 86_400)),
+        ]
+        var request = RequestRoutingTests.request()
+        request.pinnedAccount = testID(1)
+        var machine = RequestRouting.StateMachine(
+            request: request, policy: RoutingPolicy(reserves: [.weekly: 30], whenAllReserved: .wait),
+            startedAt: testNow)
+        guard case .attempt(let plan) = machine.next(accounts: accounts, now: testNow) else {
+            Issue.record("expected an attempt")
+            return
+        }
+        #expect(plan.account == testID(1))
+        #expect(plan.reason == "pinned account")
     }
 }
