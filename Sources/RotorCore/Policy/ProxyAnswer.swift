@@ -46,6 +46,9 @@ public enum ProxyAnswer: Hashable, Sendable {
     /// 429 `usage_limit_reached`: every account of `accounts` is out on its usage limit; the earliest reset is
     /// `resetsAt` (unix seconds), so Codex tells the user when to come back.
     case usageLimitReached(accounts: Int, resetsAt: Int, retryAfterSeconds: Int)
+    /// 429 `usage_limit_reached`: every usable account of `accounts` is at its reserve and the routing policy says
+    /// `when-all-reserved = "wait"`; the first one leaves its reserve at `resetsAt` (unix seconds).
+    case reservesKept(accounts: Int, resetsAt: Int, retryAfterSeconds: Int)
     /// 429 `rotor_pool_busy`: the soonest of `accounts` returns in `retryAfterSeconds` from a short `reason`.
     case poolBusy(accounts: Int, reason: CooldownReason, retryAfterSeconds: Int)
     /// 429 `rotor_pool_busy`: the request's attempts were spent on accounts that failed it; retry in a second.
@@ -91,7 +94,7 @@ public enum ProxyAnswer: Hashable, Sendable {
         case .compressedBody: 415
         case .websocketUnsupported: 426
         case .notFound: 404
-        case .usageLimitReached, .poolBusy, .attemptsSpent: 429
+        case .usageLimitReached, .reservesKept, .poolBusy, .attemptsSpent: 429
         case .noAccounts, .noUsableAccount: 503
         case .upstreamUnreachable, .upstreamStreamIncomplete, .upstreamFailedWithoutDetails: 502
         case .upstreamTimeout, .upstreamStalled: 504
@@ -107,7 +110,7 @@ public enum ProxyAnswer: Hashable, Sendable {
         case .malformedRequest, .severalHosts, .connectNotAllowed, .absoluteForm, .bodyTooLarge, .requestTimeout,
             .compressedBody, .websocketUnsupported, .notFound, .invalidRequest:
             "invalid_request_error"
-        case .usageLimitReached: "usage_limit_reached"
+        case .usageLimitReached, .reservesKept: "usage_limit_reached"
         case .poolBusy, .attemptsSpent: "rate_limit_exceeded"
         case .noAccounts, .noUsableAccount, .upstreamUnreachable, .upstreamStreamIncomplete,
             .upstreamFailedWithoutDetails, .upstreamTimeout, .upstreamStalled, .internalFailure:
@@ -131,7 +134,7 @@ public enum ProxyAnswer: Hashable, Sendable {
         case .websocketUnsupported: "websocket_unsupported"
         case .notFound: "not_found"
         case .invalidRequest(let error): error.errorCode
-        case .usageLimitReached: nil
+        case .usageLimitReached, .reservesKept: nil
         case .poolBusy, .attemptsSpent: "rotor_pool_busy"
         case .noAccounts: "rotor_no_accounts"
         case .noUsableAccount: "rotor_no_usable_account"
@@ -176,6 +179,11 @@ public enum ProxyAnswer: Hashable, Sendable {
             error.message
         case .usageLimitReached(let accounts, let resetsAt, _):
             Self.usageLimitMessage(accounts: accounts, resetsAt: resetsAt)
+        case .reservesKept(let accounts, let resetsAt, _):
+            "\(accounts == 1 ? "The usable account is" : "All \(accounts) usable accounts are") at the reserve "
+                + "the routing policy keeps (when-all-reserved = \"wait\"); the first leaves it at "
+                + "\(UTCCalendar.iso8601(Date(timeIntervalSince1970: TimeInterval(resetsAt)))). Lower the reserve or "
+                + "set when-all-reserved = \"use-reserve\" in the rotor config file to spend it."
         case .poolBusy(let accounts, let reason, let seconds):
             "\(accounts == 1 ? "The account is" : "All \(accounts) accounts are") briefly unavailable "
                 + "(\(reason.rawValue)); try again in \(seconds)s."
@@ -203,14 +211,16 @@ public enum ProxyAnswer: Hashable, Sendable {
 
     /// The earliest reset as unix seconds in the body's `resets_at`, for the usage limit.
     public var resetsAt: Int? {
-        guard case .usageLimitReached(_, let resetsAt, _) = self else { return nil }
-        return resetsAt
+        if case .usageLimitReached(_, let resetsAt, _) = self { return resetsAt }
+        if case .reservesKept(_, let resetsAt, _) = self { return resetsAt }
+        return nil
     }
 
     /// Whole seconds for the `Retry-After` header, when one is sent (always ≥ 1).
     public var retryAfterSeconds: Int? {
         switch self {
-        case .usageLimitReached(_, _, let seconds), .poolBusy(_, _, let seconds): seconds
+        case .usageLimitReached(_, _, let seconds), .reservesKept(_, _, let seconds), .poolBusy(_, _, let seconds):
+            seconds
         case .attemptsSpent: 1
         case .unauthorized, .malformedRequest, .severalHosts, .forbiddenHost, .forbiddenOrigin, .connectNotAllowed,
             .absoluteForm, .bodyTooLarge, .requestTimeout, .compressedBody, .websocketUnsupported, .notFound,

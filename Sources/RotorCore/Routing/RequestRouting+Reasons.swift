@@ -22,7 +22,7 @@ extension RequestRouting.StateMachine {
             } else if let preferred, preferred.account != choice.account,
                 let account = accounts.first(where: { $0.id == preferred.account })
             {
-                let words = Self.words(for: account.state(at: now))
+                let words = self.words(for: account, now: now)
                 parts.append("\(preferred.reason) account \(account.label) \(words)")
             } else if let preferred, preferred.account != choice.account {
                 parts.append("\(preferred.reason) account is gone")
@@ -48,13 +48,23 @@ extension RequestRouting.StateMachine {
                     words = "failed earlier in this request"
                 } else {
                     let state = account.state(at: now)
-                    guard state != .ready else { continue }
-                    words = Self.words(for: state)
+                    guard state != .ready || !policy.reservations(of: account, at: now).isEmpty else { continue }
+                    words = self.words(for: account, now: now)
                 }
                 if named.count < namedLimit { named.append("\(account.label) \(words)") } else { unnamed += 1 }
             }
             guard !named.isEmpty else { return nil }
             return "skipped " + named.joined(separator: ", ") + (unnamed > 0 ? " and \(unnamed) more" : "")
+        }
+
+        /// How the decision log says why `account` cannot serve at `now`: its state, else its first window at its
+        /// reserve (`reserved (weekly 71% used, keeps 30%)`).
+        func words(for account: Account, now: Date) -> String {
+            let state = account.state(at: now)
+            if state == .ready, let reservation = policy.reservations(of: account, at: now).first {
+                return reservation.description
+            }
+            return Self.words(for: state)
         }
 
         /// How the decision log says why an account in `state` cannot serve.

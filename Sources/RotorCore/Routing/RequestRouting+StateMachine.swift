@@ -48,6 +48,8 @@ extension RequestRouting {
         public let request: Request
         /// The loop's bounds.
         public let limits: Limits
+        /// The order, reserves and priorities selection follows.
+        public let policy: RoutingPolicy
         /// When the request arrived.
         public let startedAt: Date
 
@@ -63,10 +65,11 @@ extension RequestRouting {
         private var lastAccount: AccountID?
         private var stripReasoning = false
 
-        /// Starts routing `request`, which arrived at `startedAt`.
-        public init(request: Request, limits: Limits = Limits(), startedAt: Date) {
+        /// Starts routing `request`, which arrived at `startedAt`, choosing accounts by `policy`.
+        public init(request: Request, limits: Limits = Limits(), policy: RoutingPolicy = .default, startedAt: Date) {
             self.request = request
             self.limits = limits
+            self.policy = policy
             self.startedAt = startedAt
         }
 
@@ -97,7 +100,8 @@ extension RequestRouting {
             if now.timeIntervalSince(startedAt) >= limits.timeBudget.timeInterval {
                 return giveUp("time budget of \(Self.seconds(limits.timeBudget)) spent", now: now)
             }
-            let selection = AccountSelection(strategy: request.pinnedAccount.map { .pinned($0) } ?? .pool)
+            let selection = AccountSelection(strategy: request.pinnedAccount.map { .pinned($0) } ?? .pool,
+                                             policy: policy)
             let preferred = preferredAccount
             guard let choice = selection.choose(from: accounts, preferred: preferred, excluding: failedAccounts,
                                                 now: now)
@@ -429,6 +433,16 @@ extension RequestRouting {
                     earliest = (until, account, reason)
                 }
             }
+            // A usable account that selection passed over is at its reserve, and the policy waits. A reserved window
+            // without a known reset is looked at again after the bound rotor gives such a window.
+            let available = pool.filter { !failedAccounts.contains($0.id) }
+            if available.contains(where: { $0.state(at: now) == .ready }) {
+                let reserveEnd = policy.earliestReserveEnd(of: available, at: now)
+                    ?? now.addingTimeInterval(UsageWindow.unreportedResetBound)
+                if earliest.map({ reserveEnd < $0.until }) ?? true {
+                    return reservedPoolDry(until: reserveEnd, pool: pool, now: now)
+                }
+            }
             if let earliest, limits.maxWait > .zero,
                 earliest.until.timeIntervalSince(now) <= limits.maxWait.timeInterval,
                 earliest.until.timeIntervalSince(startedAt) < limits.timeBudget.timeInterval
@@ -439,10 +453,25 @@ extension RequestRouting {
             state = .finished
             let answer = PoolDryAnswer.response(accounts: pool, now: now)
             let summary = pool.isEmpty
-                ? "no accounts" : pool.map { "\($0.label) \(Self.words(for: $0.state(at: now)))" }
+                ? "no accounts" : pool.map { "\($0.label) \(words(for: $0, now: now))" }
                     .joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,
                                         outcome: .poolDry, reason: "no usable account: \(summary)")
+            return .answer(.respond(answer), record: record)
+        }
+
+        /// Every usable account is at its reserve, the policy waits, and the earliest account to leave its reserve
+        /// does so at `until`: 429 with `Retry-After` and `resets_at` of that instant. Reserves end at a window's
+        /// reset, far beyond any wait, so the request is answered at once.
+        private mutating func reservedPoolDry(until: Date, pool: [Account], now: Date) -> Step {
+            state = .finished
+            let usable = pool.filter { !failedAccounts.contains($0.id) && $0.state(at: now) == .ready }
+            let answer = ProxyAnswer.reservesKept(
+                accounts: usable.count, resetsAt: Int(until.timeIntervalSince1970.rounded(.up)),
+                retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+            let summary = pool.map { "\($0.label) \(words(for: $0, now: now))" }.joined(separator: ", ")
+            let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,
+                                        outcome: .poolDry, reason: "every usable account reserved: \(summary)")
             return .answer(.respond(answer), record: record)
         }
 

@@ -1,0 +1,170 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// How the pool is spent: the order among usable accounts (priority, then a strategy), the share of each usage
+/// window every account keeps free (its reserve), and what happens when every usable account is at its reserve.
+///
+/// ``default`` is rotor's order without a policy: priority 1 everywhere, `headroom`, no reserve, `use-reserve`.
+public struct RoutingPolicy: Hashable, Sendable {
+    /// The order among usable accounts of equal priority.
+    public enum Strategy: String, Hashable, Sendable, CaseIterable {
+        /// Most headroom (the least percentage left over the windows), then least recently used, then the id.
+        case headroom
+        /// The earliest reset of each account's binding window (the one with the least left above its reserve)
+        /// first: use it or lose it. Then as `headroom`.
+        case resetFirst = "reset-first"
+        /// The account that served last, while it is usable and above its reserve; else as `headroom`.
+        case drain
+        /// Least recently used, never-used first, then the id.
+        case roundRobin = "round-robin"
+
+        /// The stable spelling (`headroom`, `reset-first`, `drain`, `round-robin`).
+        public var name: String { rawValue }
+    }
+
+    /// What selection does when every usable account is at its reserve.
+    public enum WhenAllReserved: String, Hashable, Sendable, CaseIterable {
+        /// Spend the reserves, choosing by the strategy.
+        case useReserve = "use-reserve"
+        /// Answer as a dry pool until the earliest reset at which some account leaves its reserve.
+        case wait
+
+        /// The stable spelling (`use-reserve`, `wait`).
+        public var name: String { rawValue }
+    }
+
+    /// The order among accounts of equal priority.
+    public var strategy: Strategy
+    /// The percentage of each window every account keeps free, by the window's name; 0 or absent: no reserve.
+    public var reserves: [UsageWindowName: Double]
+    /// Per-account reserves that replace ``reserves`` for that account's named windows.
+    public var accountReserves: [AccountID: [UsageWindowName: Double]]
+    /// Per-account priorities; lower is used first, and an account not listed has ``defaultPriority``.
+    public var priorities: [AccountID: Int]
+    /// What happens when every usable account is at its reserve.
+    public var whenAllReserved: WhenAllReserved
+
+    /// The priority of an account the policy does not list.
+    public static let defaultPriority = 1
+
+    /// rotor's order without a policy: `headroom`, every account priority 1, no reserve, `use-reserve`.
+    public static let `default` = RoutingPolicy()
+
+    /// Creates a policy; the defaults are ``default``'s.
+    public init(
+        strategy: Strategy = .headroom,
+        reserves: [UsageWindowName: Double] = [:],
+        accountReserves: [AccountID: [UsageWindowName: Double]] = [:],
+        priorities: [AccountID: Int] = [:],
+        whenAllReserved: WhenAllReserved = .useReserve
+    ) {
+        self.strategy = strategy
+        self.reserves = reserves
+        self.accountReserves = accountReserves
+        self.priorities = priorities
+        self.whenAllReserved = whenAllReserved
+    }
+
+    /// The priority of `account`: its own, else ``defaultPriority``.
+    public func priority(of account: AccountID) -> Int {
+        priorities[account] ?? Self.defaultPriority
+    }
+
+    /// The percentage of `window` that `account` keeps free: its own reserve, else the global one, else 0.
+    public func reserve(of account: AccountID, in window: UsageWindowName) -> Double {
+        accountReserves[account]?[window] ?? reserves[window] ?? 0
+    }
+
+    /// Whether any reserve above 0 is set; without one no account is ever reserved.
+    public var hasReserves: Bool {
+        reserves.values.contains { $0 > 0 } || accountReserves.values.contains { $0.values.contains { $0 > 0 } }
+    }
+}
+
+/// An account at or below its reserve in one window: why selection skips it.
+public struct Reservation: Hashable, Sendable, CustomStringConvertible {
+    /// The window at its reserve.
+    public var window: UsageWindowName
+    /// The percentage used at the instant of the check.
+    public var usedPercent: Double
+    /// The percentage the account keeps free in that window.
+    public var reserve: Double
+    /// When the window starts over (and the account leaves its reserve there), when known.
+    public var resetsAt: Date?
+
+    /// Creates a reservation.
+    public init(window: UsageWindowName, usedPercent: Double, reserve: Double, resetsAt: Date?) {
+        self.window = window
+        self.usedPercent = usedPercent
+        self.reserve = reserve
+        self.resetsAt = resetsAt
+    }
+
+    /// The decision log's words: `reserved (weekly 71% used, keeps 30%)`.
+    public var description: String {
+        "reserved (\(window) \(PercentText(usedPercent)) used, keeps \(PercentText(reserve)))"
+    }
+}
+
+extension RoutingPolicy {
+    /// The windows of `account` at or below its reserve at `now` (a reserve applies only above 0), shortest window
+    /// first; empty when none is. An exhausted window is out, never reserved (``Account/state(at:)`` cools it).
+    public func reservations(of account: Account, at now: Date) -> [Reservation] {
+        guard hasReserves, let usage = account.usage else { return [] }
+        var found: [Reservation] = []
+        for window in [usage.primary, usage.secondary].compactMap({ $0 }) {
+            guard let name = window.name, window.exhaustedUntil(at: now, observedAt: usage.observedAt) == nil
+            else { continue }
+            let kept = reserve(of: account.id, in: name)
+            guard kept > 0 else { continue }
+            let used = window.usedPercent(at: now, observedAt: usage.observedAt)
+            guard 100 - used <= kept else { continue }
+            let reset = window.reset(observedAt: usage.observedAt).flatMap { $0 > now ? $0 : nil }
+            found.append(Reservation(window: name, usedPercent: used, reserve: kept, resetsAt: reset))
+        }
+        return found.sorted { $0.window < $1.window }
+    }
+
+    /// When `account` leaves its reserve: the latest reset of its reserved windows; `nil` when it is not reserved
+    /// at `now` or one of those windows has no known reset.
+    public func reserveEnds(for account: Account, at now: Date) -> Date? {
+        let reservations = reservations(of: account, at: now)
+        guard !reservations.isEmpty else { return nil }
+        var latest: Date?
+        for reservation in reservations {
+            guard let reset = reservation.resetsAt else { return nil }
+            latest = max(latest ?? reset, reset)
+        }
+        return latest
+    }
+
+    /// For a pool whose usable accounts are all at their reserve under ``WhenAllReserved/wait``: the earliest instant
+    /// at which some usable account of `accounts` leaves its reserve; `nil` when none has a known reset.
+    public func earliestReserveEnd(of accounts: [Account], at now: Date) -> Date? {
+        var earliest: Date?
+        for account in accounts where account.state(at: now) == .ready {
+            if let end = reserveEnds(for: account, at: now) { earliest = min(earliest ?? end, end) }
+        }
+        return earliest
+    }
+
+    /// The window of `usage` with the least percentage left above `account`'s reserve at `now` (the one that runs
+    /// out first), with that amount; `nil` without a named window.
+    func bindingWindow(of account: AccountID, usage: UsageSnapshot, at now: Date)
+        -> (name: UsageWindowName, left: Double, resetsAt: Date?)?
+    {
+        var binding: (name: UsageWindowName, left: Double, resetsAt: Date?)?
+        for window in [usage.primary, usage.secondary].compactMap({ $0 }) {
+            guard let name = window.name else { continue }
+            let left = window.remainingPercent(at: now, observedAt: usage.observedAt) - reserve(of: account, in: name)
+            if binding.map({ left < $0.left || (left == $0.left && name < $0.name) }) ?? true {
+                let reset = window.reset(observedAt: usage.observedAt).flatMap { $0 > now ? $0 : nil }
+                binding = (name, left, reset)
+            }
+        }
+        return binding
+    }
+}
