@@ -30,6 +30,10 @@ let package = Package(
         // Pure values, policies and state machines: no I/O, no clock reads, no global randomness.
         .target(
             name: "RotorCore",
+            dependencies: [
+                // SHA-256 of a routing policy's canonical form: its version in every decision record.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         // rotor's calls into the C library (whole writes, private files, file locks) behind one import of it:
