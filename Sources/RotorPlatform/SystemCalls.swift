@@ -32,6 +32,15 @@ enum SystemCalls {
         return .success(UInt32(status.st_mode) & 0o7777)
     }
 
+    /// `stat(2)` of `path` (following symbolic links): device, inode, size and modification time.
+    static func status(ofPath path: String) -> Result<FileFingerprint, SystemError> {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return .failure(SystemError(code: errno)) }
+        return .success(FileFingerprint(
+            device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: Int64(status.st_size),
+            modifiedSeconds: Int64(status.st_mtim.tv_sec), modifiedNanoseconds: Int64(status.st_mtim.tv_nsec)))
+    }
+
     /// `fchmod(2)`.
     static func changeMode(_ descriptor: Int32, to mode: UInt32) -> Result<Void, SystemError> {
         fchmod(descriptor, mode) == 0 ? .success(()) : .failure(SystemError(code: errno))

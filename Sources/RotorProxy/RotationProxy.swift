@@ -109,6 +109,7 @@ struct RotationProxy {
             retries: retries,
             metrics: metrics,
             startedAt: configuration.time.now(),
+            policy: RoutingPolicyWatch(configuration.routingPolicy),
             logger: logger
         )
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()

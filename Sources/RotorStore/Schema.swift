@@ -129,6 +129,10 @@ enum Schema {
                 CREATE INDEX usage_history_on_observed_at ON usage_history(observed_at);
                 """)
         }
+        migrator.registerMigration("v8 decision policy version") { db in
+            // The version of the routing policy that made each decision; rows written before stay without one.
+            try db.execute(sql: "ALTER TABLE decision ADD COLUMN policy_version TEXT")
+        }
         return migrator
     }
 }

@@ -23,7 +23,8 @@ struct AccountStoreDecisionsTests {
             cachedInputTokens: 2,
             outputTokens: 3,
             reasoningTokens: 1,
-            model: "gpt-5-codex"
+            model: "gpt-5-codex",
+            policyVersion: index.isMultiple(of: 2) ? nil : "f878c718"
         )
     }
 

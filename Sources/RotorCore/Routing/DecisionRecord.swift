@@ -38,6 +38,9 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
     public var reasoningTokens: Int?
     /// The model that served the attempt (`response.model`, else the request's `model`).
     public var model: String?
+    /// The version of the routing policy that chose (``RoutingPolicy/version``); `nil` in rows written before
+    /// rotor recorded it.
+    public var policyVersion: String?
 
     public init(
         time: Date,
@@ -56,7 +59,8 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
         cachedInputTokens: Int? = nil,
         outputTokens: Int? = nil,
         reasoningTokens: Int? = nil,
-        model: String? = nil
+        model: String? = nil,
+        policyVersion: String? = nil
     ) {
         self.time = time
         self.requestID = requestID
@@ -75,6 +79,7 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
         self.outputTokens = outputTokens
         self.reasoningTokens = reasoningTokens
         self.model = model
+        self.policyVersion = policyVersion
     }
 }
 

@@ -50,6 +50,8 @@ extension RequestRouting {
         public let limits: Limits
         /// The order, reserves and priorities selection follows.
         public let policy: RoutingPolicy
+        /// ``RoutingPolicy/version`` of ``policy``, on every decision record.
+        public let policyVersion: String
         /// When the request arrived.
         public let startedAt: Date
 
@@ -66,11 +68,17 @@ extension RequestRouting {
         private var stripReasoning = false
 
         /// Starts routing `request`, which arrived at `startedAt`, choosing accounts by `policy`.
-        public init(request: Request, limits: Limits = Limits(), policy: RoutingPolicy = .default, startedAt: Date) {
+        public init(request: Request, limits: Limits = Limits(), policy: PolicyInForce = .default, startedAt: Date) {
             self.request = request
             self.limits = limits
-            self.policy = policy
+            self.policy = policy.policy
+            self.policyVersion = policy.version
             self.startedAt = startedAt
+        }
+
+        /// Starts routing `request`, which arrived at `startedAt`, choosing accounts by `policy`.
+        public init(request: Request, limits: Limits = Limits(), policy: RoutingPolicy, startedAt: Date) {
+            self.init(request: request, limits: limits, policy: PolicyInForce(policy), startedAt: startedAt)
         }
 
         /// Upstream attempts made so far.
@@ -290,7 +298,8 @@ extension RequestRouting {
                 record = refused
             case .choosing:
                 record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, outcome: .clientClosed,
-                                        reason: "the client left before an account could serve")
+                                        reason: "the client left before an account could serve",
+                                        policyVersion: policyVersion)
             case .committed(let attempt, _):
                 preconditionFailure("RequestRouting.clientClosed after the commit of attempt \(attempt.number); "
                     + "report it with streamEnded")
@@ -376,7 +385,7 @@ extension RequestRouting {
         ) -> DecisionRecord {
             DecisionRecord(time: attempt.startedAt, requestID: request.requestID, attempt: attempt.number,
                            accountID: attempt.account, upstreamStatus: upstreamStatus, outcome: outcome,
-                           reason: attempt.reason)
+                           reason: attempt.reason, policyVersion: policyVersion)
         }
 
         /// The effects of an account failure: one more failure and a cooldown, which the store decides with
@@ -456,7 +465,8 @@ extension RequestRouting {
                 ? "no accounts" : pool.map { "\($0.label) \(words(for: $0, now: now))" }
                     .joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,
-                                        outcome: .poolDry, reason: "no usable account: \(summary)")
+                                        outcome: .poolDry, reason: "no usable account: \(summary)",
+                                        policyVersion: policyVersion)
             return .answer(.respond(answer), record: record)
         }
 
@@ -471,7 +481,8 @@ extension RequestRouting {
                 retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
             let summary = pool.map { "\($0.label) \(words(for: $0, now: now))" }.joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,
-                                        outcome: .poolDry, reason: "every usable account reserved: \(summary)")
+                                        outcome: .poolDry, reason: "every usable account reserved: \(summary)",
+                                        policyVersion: policyVersion)
             return .answer(.respond(answer), record: record)
         }
 
@@ -486,7 +497,8 @@ extension RequestRouting {
             state = .finished
             let record = DecisionRecord(
                 time: now, requestID: request.requestID, attempt: 0, outcome: .gaveUp,
-                reason: why + (lastFailure.map { "; last failure: \($0.label) \($0.classification.rawValue)" } ?? ""))
+                reason: why + (lastFailure.map { "; last failure: \($0.label) \($0.classification.rawValue)" } ?? ""),
+                policyVersion: policyVersion)
             return .answer(finalAnswer, record: record)
         }
 

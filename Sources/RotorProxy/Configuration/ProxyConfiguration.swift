@@ -30,6 +30,9 @@ public struct ProxyConfiguration: Sendable {
     public var inbound: InboundLimits
     /// Where the proxy reads the time and sleeps (tests inject one test clock).
     public var time: TimeSource = .system
+    /// The routing policy, and the configuration file it is read again from when it changes. Default: rotor's
+    /// order without a configuration file.
+    public var routingPolicy: RoutingPolicySource = .default
 
     /// The default upstream: the ChatGPT Codex backend.
     public static let defaultUpstreamURL = URL(string: "https://chatgpt.com/backend-api/codex")!

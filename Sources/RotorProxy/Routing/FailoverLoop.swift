@@ -36,15 +36,16 @@ struct FailoverLoop {
     var attempts: Int { machine.attemptCount }
 
     /// A loop for one request that arrived at `startedAt`.
-    init(request: RequestRouting.Request, limits: RequestRouting.Limits, source: any AccountSource,
-         attempt: UpstreamAttempt, time: TimeSource, retries: BookkeepingRetries, metrics: ProxyMetrics,
-         logger: Logger, startedAt: Date) {
+    init(request: RequestRouting.Request, limits: RequestRouting.Limits, policy: PolicyInForce,
+         source: any AccountSource, attempt: UpstreamAttempt, time: TimeSource, retries: BookkeepingRetries,
+         metrics: ProxyMetrics, logger: Logger, startedAt: Date) {
         self.source = source
         self.attempt = attempt
         self.time = time
         self.retries = retries
         self.logger = logger
-        self.machine = RequestRouting.StateMachine(request: request, limits: limits, startedAt: startedAt)
+        self.machine = RequestRouting.StateMachine(request: request, limits: limits, policy: policy,
+                                                   startedAt: startedAt)
         self.pinnedAccount = request.pinnedAccount
         self.tally = RequestTally(metrics: metrics, startedAt: startedAt)
         self.conversationHash = request.conversationKey.map(ConversationAffinity.logHash)

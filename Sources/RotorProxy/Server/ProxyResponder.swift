@@ -23,6 +23,8 @@ struct ProxyResponder: Sendable {
     let metrics: ProxyMetrics
     /// When the proxy started (the health answer's uptime).
     let startedAt: Date
+    /// The routing policy each request starts with.
+    let policy: RoutingPolicyWatch
     let logger: Logger
 
     /// Answers `request`; errors thrown here only mean the client connection is gone.
@@ -123,8 +125,10 @@ struct ProxyResponder: Sendable {
             do {
                 let routing = try routingRequest(conversationKey: conversationKey, model: rewritten.model,
                                                  headers: clientHeaders, requestID: requestID, now: now)
-                loop = FailoverLoop(request: routing, limits: limits, source: accounts, attempt: attempt, time: time,
-                                    retries: retries, metrics: metrics, logger: logger, startedAt: now)
+                let policy = policy.current(accounts: { [accounts] in try accounts.accounts() }, logger: logger)
+                loop = FailoverLoop(request: routing, limits: limits, policy: policy, source: accounts,
+                                    attempt: attempt, time: time, retries: retries, metrics: metrics, logger: logger,
+                                    startedAt: now)
             } catch {
                 logger.error("cannot route the request", metadata: ["rotor.error": "\(error)"])
                 metrics.requestFailedInternally()

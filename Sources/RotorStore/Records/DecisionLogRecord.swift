@@ -24,6 +24,7 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
     var outputTokens: Int?
     var reasoningTokens: Int?
     var model: String?
+    var policyVersion: String?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, time, attempt, outcome, reason, bytes, model
@@ -38,6 +39,7 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
         case cachedInputTokens = "cached_input_tokens"
         case outputTokens = "output_tokens"
         case reasoningTokens = "reasoning_tokens"
+        case policyVersion = "policy_version"
     }
 
     static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
@@ -66,6 +68,7 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
         outputTokens = record.outputTokens
         reasoningTokens = record.reasoningTokens
         model = record.model
+        policyVersion = record.policyVersion
     }
 
     /// The row as a record; `nil` for an outcome this rotor does not know (written by a newer one).
@@ -88,7 +91,8 @@ struct DecisionLogRecord: Codable, FetchableRecord, PersistableRecord {
             cachedInputTokens: cachedInputTokens,
             outputTokens: outputTokens,
             reasoningTokens: reasoningTokens,
-            model: model
+            model: model,
+            policyVersion: policyVersion
         )
     }
 }

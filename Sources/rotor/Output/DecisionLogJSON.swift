@@ -44,9 +44,11 @@ struct DecisionLogJSON: Encodable {
         let bytes: Int
         let tokens: Tokens?
         let model: String?
+        let policyVersion: String?
 
         enum CodingKeys: String, CodingKey {
             case attempt, time, account, outcome, reason, bytes, tokens, model
+            case policyVersion = "policy_version"
             case upstreamStatus = "upstream_status"
             case cooldownUntil = "cooldown_until"
             case cooldownReason = "cooldown_reason"
@@ -69,6 +71,7 @@ struct DecisionLogJSON: Encodable {
                 input: record.inputTokens, cachedInput: record.cachedInputTokens, output: record.outputTokens,
                 reasoning: record.reasoningTokens)
             model = record.model
+            policyVersion = record.policyVersion
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -85,6 +88,7 @@ struct DecisionLogJSON: Encodable {
             try container.encode(bytes, forKey: .bytes)
             try container.encode(tokens, forKey: .tokens)
             try container.encode(model, forKey: .model)
+            try container.encode(policyVersion, forKey: .policyVersion)
         }
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import RotorCore
 import RotorStore
 
-/// What `rotor log` prints: one block per request — its time, id and hashed conversation, one line per attempt
+/// What `rotor log` prints: one block per request — its time, id, hashed conversation and the version of the
+/// routing policy that routed it, one line per attempt
 /// (account, upstream status, classification, cooldown set, why), then how it ended: the account that served it,
 /// time to first byte, bytes, tokens and model.
 enum DecisionLogText {
@@ -28,6 +29,9 @@ enum DecisionLogText {
         header += "  request \(request.requestID)"
         if let conversation = request.records.lazy.compactMap(\.conversationKeyHash).first {
             header += "  conversation \(conversation)"
+        }
+        if let version = request.records.lazy.compactMap(\.policyVersion).first {
+            header += "  policy \(version)"
         }
         var lines = [header]
         for record in request.records {

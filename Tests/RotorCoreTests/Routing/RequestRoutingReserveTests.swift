@@ -53,6 +53,7 @@ struct RequestRoutingReserveTests {
         }
         #expect(answer == .respond(.reservesKept(accounts: 2, resetsAt: 1_767_312_000, retryAfterSeconds: 86_400)))
         #expect(record.outcome == .poolDry)
+        #expect(record.policyVersion == RoutingPolicy(reserves: [.weekly: 30], whenAllReserved: .wait).version)
         #expect(record.reason == "every usable account reserved: acct1 reserved (weekly 80% used, keeps 30%), "
             + "acct2 reserved (weekly 90% used, keeps 30%)")
         #expect(machine.isFinished)

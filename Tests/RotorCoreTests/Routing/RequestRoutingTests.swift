@@ -31,6 +31,7 @@ struct RequestRoutingTests {
         #expect(pool.records.map(\.outcome) == [.usageLimit, .success])
         #expect(pool.records[0].cooldownUntil == testNow.addingTimeInterval(3_600))
         #expect(pool.records[0].reason.hasSuffix("cooldown from error.resets_at"))
+        #expect(pool.records.map(\.policyVersion) == [RoutingPolicy.default.version, RoutingPolicy.default.version])
     }
 
     /// The same when the limit arrives as a `response.failed` first event after a 200 head.

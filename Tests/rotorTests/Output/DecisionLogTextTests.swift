@@ -27,13 +27,14 @@ struct DecisionLogTextTests {
             DecisionRecord(
                 time: now.addingTimeInterval(-65), requestID: "req-1", attempt: 1, conversationKeyHash: "9c1e4b2a77d0aa12",
                 accountID: a, upstreamStatus: 429, outcome: .usageLimit, reason: "least recently used",
-                cooldownUntil: now.addingTimeInterval(3 * 3600), cooldownReason: .usageLimit, firstByteMilliseconds: 180),
+                cooldownUntil: now.addingTimeInterval(3 * 3600), cooldownReason: .usageLimit, firstByteMilliseconds: 180,
+                policyVersion: "5e2b19c0"),
             DecisionRecord(
                 time: now.addingTimeInterval(-64), requestID: "req-1", attempt: 2, conversationKeyHash: "9c1e4b2a77d0aa12",
                 accountID: b, upstreamStatus: 200, outcome: .success,
                 reason: "after me@x.io usage-limit; only usable account", firstByteMilliseconds: 412, bytes: 18_200,
                 inputTokens: 1_200, cachedInputTokens: 800, outputTokens: 300, reasoningTokens: 120,
-                model: "gpt-5-codex"),
+                model: "gpt-5-codex", policyVersion: "5e2b19c0"),
         ]
         let dry = [
             DecisionRecord(time: now.addingTimeInterval(-2 * 86_400), requestID: "req-0", attempt: 0,
@@ -57,7 +58,7 @@ struct DecisionLogTextTests {
               #1  2c3d4e5f (removed)  -  client-closed: least recently used
               the client left during the attempt on 2c3d4e5f (removed)
 
-            13:58:55  request req-1  conversation 9c1e4b2a77d0aa12
+            13:58:55  request req-1  conversation 9c1e4b2a77d0aa12  policy 5e2b19c0
               #1  me@x.io  429  usage-limit  cooldown until 17:00 (usage-limit): least recently used
               #2  work  200  success: after me@x.io usage-limit; only usable account
               served by work · first byte 412 ms · 18,200 bytes · tokens 1,200 in (800 cached), 300 out (120 reasoning) · gpt-5-codex
@@ -93,6 +94,7 @@ struct DecisionLogTextTests {
                     "first_byte_ms" : 180,
                     "model" : null,
                     "outcome" : "usage-limit",
+                    "policy_version" : "5e2b19c0",
                     "reason" : "least recently used",
                     "time" : "2025-05-01T11:58:55Z",
                     "tokens" : null,
@@ -110,6 +112,7 @@ struct DecisionLogTextTests {
                     "first_byte_ms" : 412,
                     "model" : "gpt-5-codex",
                     "outcome" : "success",
+                    "policy_version" : "5e2b19c0",
                     "reason" : "after me@x.io usage-limit; only usable account",
                     "time" : "2025-05-01T11:58:56Z",
                     "tokens" : {
