@@ -105,7 +105,12 @@ public struct Reservation: Hashable, Sendable, CustomStringConvertible {
 
     /// The decision log's words: `reserved (weekly 71% used, keeps 30%)`.
     public var description: String {
-        "reserved (\(window) \(PercentText(usedPercent)) used, keeps \(PercentText(reserve)))"
+        "reserved (\(detail))"
+    }
+
+    /// Why the account is reserved, as `state_reason` in JSON: `weekly 71% used, keeps 30%`.
+    public var detail: String {
+        "\(window) \(PercentText(usedPercent)) used, keeps \(PercentText(reserve))"
     }
 }
 
@@ -126,6 +131,13 @@ extension RoutingPolicy {
             found.append(Reservation(window: name, usedPercent: used, reserve: kept, resetsAt: reset))
         }
         return found.sorted { $0.window < $1.window }
+    }
+
+    /// What makes `account` show as `reserved` in `rotor status` and `rotor accounts list`: its first window at its
+    /// reserve while it is otherwise ready (an account out for another reason shows that reason); `nil` when none.
+    public func shownReservation(of account: Account, at now: Date) -> Reservation? {
+        guard hasReserves, account.state(at: now) == .ready else { return nil }
+        return reservations(of: account, at: now).first
     }
 
     /// When `account` leaves its reserve: the latest reset of its reserved windows; `nil` when it is not reserved

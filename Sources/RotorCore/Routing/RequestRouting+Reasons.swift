@@ -60,11 +60,8 @@ extension RequestRouting.StateMachine {
         /// How the decision log says why `account` cannot serve at `now`: its state, else its first window at its
         /// reserve (`reserved (weekly 71% used, keeps 30%)`).
         func words(for account: Account, now: Date) -> String {
-            let state = account.state(at: now)
-            if state == .ready, let reservation = policy.reservations(of: account, at: now).first {
-                return reservation.description
-            }
-            return Self.words(for: state)
+            if let reservation = policy.shownReservation(of: account, at: now) { return reservation.description }
+            return Self.words(for: account.state(at: now))
         }
 
         /// How the decision log says why an account in `state` cannot serve.

@@ -29,7 +29,7 @@ struct AccountsJSON: Encodable {
         case createdAt = "created_at"
     }
 
-    init(_ account: Account, now: Date) {
+    init(_ account: Account, policy: RoutingPolicy, now: Date) {
         let cooldown = account.activeCooldown(at: now)
         id = account.id.rawValue
         shortID = account.id.shortID
@@ -37,8 +37,9 @@ struct AccountsJSON: Encodable {
         email = account.email
         plan = account.plan
         chatgptAccountID = account.chatgptAccountID
-        state = account.state(at: now).name
-        stateReason = account.status.reason
+        let reservation = policy.shownReservation(of: account, at: now)
+        state = reservation == nil ? account.state(at: now).name : "reserved"
+        stateReason = reservation?.detail ?? account.status.reason
         cooldownUntil = cooldown.map { ClockTime.iso8601($0.until) }
         cooldownReason = cooldown?.reason.rawValue
         lastUsedAt = account.lastUsedAt.map(ClockTime.iso8601)
@@ -63,10 +64,11 @@ struct AccountsJSON: Encodable {
     }
 
     /// The whole document, pretty-printed with sorted keys, ending in a newline.
-    static func render(_ accounts: [Account], now: Date) throws -> String {
+    /// `policy` says which accounts show as `reserved`.
+    static func render(_ accounts: [Account], policy: RoutingPolicy = .default, now: Date) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(accounts.map { AccountsJSON($0, now: now) })
+        let data = try encoder.encode(accounts.map { AccountsJSON($0, policy: policy, now: now) })
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -5,7 +5,10 @@ import RotorCore
 enum AccountsTable {
     /// The header and one line per account, columns separated by two spaces, each line ending in a newline.
     /// Times are local to `timeZone`. With no accounts, a sentence saying how to add one.
-    static func render(_ accounts: [Account], now: Date, timeZone: TimeZone) -> String {
+    /// `policy` says which accounts show as `reserved`.
+    static func render(_ accounts: [Account], policy: RoutingPolicy = .default, now: Date, timeZone: TimeZone)
+        -> String
+    {
         guard !accounts.isEmpty else { return noAccounts }
         let header = ["ID", "ACCOUNT", "PLAN", "STATE", "LAST USED"]
         let rows = accounts.map { account in
@@ -13,7 +16,7 @@ enum AccountsTable {
                 account.id.shortID,
                 name(of: account),
                 account.plan ?? "-",
-                state(of: account, now: now, timeZone: timeZone),
+                state(of: account, policy: policy, now: now, timeZone: timeZone),
                 account.lastUsedAt.map { ClockTime.format($0, now: now, timeZone: timeZone) } ?? "never",
             ]
         }
@@ -36,8 +39,10 @@ enum AccountsTable {
         account.label.contains(account.email) ? account.label : "\(account.label) <\(account.email)>"
     }
 
-    /// `ready`, `cooling until 14:05 (usage-limit)`, `needs-login` or `disabled`.
-    static func state(of account: Account, now: Date, timeZone: TimeZone) -> String {
+    /// `ready`, `reserved (weekly 71% used, keeps 30%)`, `cooling until 14:05 (usage-limit)`, `needs-login` or
+    /// `disabled`.
+    static func state(of account: Account, policy: RoutingPolicy, now: Date, timeZone: TimeZone) -> String {
+        if let reservation = policy.shownReservation(of: account, at: now) { return reservation.description }
         let state = account.state(at: now)
         guard case .cooling(let until, let reason) = state else { return state.name }
         return "cooling until \(ClockTime.format(until, now: now, timeZone: timeZone)) (\(reason.rawValue))"

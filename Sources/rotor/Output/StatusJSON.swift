@@ -7,12 +7,13 @@ import RotorCore
 struct StatusJSON: Encodable {
     struct Pool: Encodable {
         let ready: Int
+        let reserved: Int
         let total: Int
         let nextReset: String?
         let weeklyLeftPercentOfOneAccount: Double
 
         enum CodingKeys: String, CodingKey {
-            case ready, total
+            case ready, reserved, total
             case nextReset = "next_reset"
             case weeklyLeftPercentOfOneAccount = "weekly_left_percent_of_one_account"
         }
@@ -20,6 +21,7 @@ struct StatusJSON: Encodable {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(ready, forKey: .ready)
+            try container.encode(reserved, forKey: .reserved)
             try container.encode(total, forKey: .total)
             try container.encode(nextReset, forKey: .nextReset)
             try container.encode(weeklyLeftPercentOfOneAccount, forKey: .weeklyLeftPercentOfOneAccount)
@@ -79,11 +81,11 @@ struct StatusJSON: Encodable {
             label = entry.account.label
             email = entry.account.email
             plan = entry.account.plan
-            state = entry.state.name
+            state = entry.reservation == nil ? entry.state.name : "reserved"
             switch entry.state {
             case .ready:
-                stateReason = nil
-                stateUntil = nil
+                stateReason = entry.reservation?.detail
+                stateUntil = entry.reservedUntil.map(ClockTime.iso8601)
             case .cooling(let until, let reason):
                 stateReason = reason.rawValue
                 stateUntil = ClockTime.iso8601(until)
@@ -131,7 +133,7 @@ struct StatusJSON: Encodable {
 
     init(_ report: StatusReport) {
         generatedAt = ClockTime.iso8601(report.now)
-        pool = Pool(ready: report.pool.ready, total: report.pool.total,
+        pool = Pool(ready: report.pool.ready, reserved: report.pool.reserved, total: report.pool.total,
                     nextReset: report.pool.nextReset.map(ClockTime.iso8601),
                     // Rounded to a tenth, as the text prints it: the sum of differences carries binary noise.
                     weeklyLeftPercentOfOneAccount: (report.pool.weeklyLeftPercent * 10).rounded() / 10)

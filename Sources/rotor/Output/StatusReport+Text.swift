@@ -10,6 +10,7 @@ extension StatusReport {
     /// Plain text carries the same words as styled text, without colour and without the bars.
     func text(style: TextStyle) -> String {
         var poolLine = "\(pool.ready) of \(pool.total) ready"
+        if pool.reserved > 0 { poolLine += " · \(pool.reserved) reserved" }
         if let next = pool.nextReset {
             poolLine += " · next reset \(ClockTime.format(next, now: now, timeZone: timeZone))"
         }
@@ -23,7 +24,8 @@ extension StatusReport {
     private func block(_ entry: Entry, nameWidth: Int, style: TextStyle) -> String {
         var header = [style.paint(AccountsTable.name(of: entry.account), .bold)]
         if let plan = entry.account.plan { header.append(plan) }
-        header.append(stateText(entry.state, style: style))
+        header.append(entry.reservation.map { style.paint($0.description, .yellow) }
+            ?? stateText(entry.state, style: style))
         var lines = [header.joined(separator: " · ")]
         for window in entry.windows {
             lines.append("  " + windowLine(window, nameWidth: nameWidth, style: style))

@@ -11,8 +11,10 @@ import RotorStore
 struct StatusReport: Equatable {
     /// The pool as a whole.
     struct Pool: Equatable {
-        /// Accounts that can serve now (state `ready`).
+        /// Accounts that can serve now and are above their reserves (state `ready`).
         var ready: Int
+        /// Accounts that can serve now but are at a reserve of the routing policy (state `reserved`).
+        var reserved: Int
         /// Every stored account, whatever its state.
         var total: Int
         /// The earliest end of a cooldown in force on a cooling account; `nil` when no account is cooling.
@@ -36,6 +38,10 @@ struct StatusReport: Equatable {
     struct Entry: Equatable {
         var account: Account
         var state: AccountState
+        /// The window at its reserve when the account is otherwise ready: it shows as `reserved`.
+        var reservation: Reservation?
+        /// When a reserved account leaves its reserves (the latest reset of its reserved windows), when known.
+        var reservedUntil: Date?
         /// Its windows, shortest first (a window of unknown length last).
         var windows: [Window]
         /// When its usage was last seen; `nil` when never.
@@ -53,9 +59,9 @@ struct StatusReport: Equatable {
 
     /// The report at `now` for `accounts` (in the order given), counting the `ledger` entries of the local day of
     /// `now` in `timeZone`. `refreshFailures` holds, per account, why refreshing its usage failed (shown with the
-    /// numbers rotor still has).
+    /// numbers rotor still has); `policy` says which accounts are at their reserve.
     init(accounts: [Account], ledger: [AccountStore.LedgerEntry], refreshFailures: [AccountID: String] = [:],
-         now: Date, timeZone: TimeZone)
+         policy: RoutingPolicy = .default, now: Date, timeZone: TimeZone)
     {
         let today = Self.startOfDay(now, timeZone: timeZone)
         var sums: [AccountID: UsageReport.Sums] = [:]
@@ -64,16 +70,18 @@ struct StatusReport: Equatable {
         }
         entries = accounts.map { account in
             Entry(account: account, state: account.state(at: now),
-                  windows: Self.windows(of: account.usage, now: now), usageObservedAt: account.usage?.observedAt,
+                  reservation: policy.shownReservation(of: account, at: now),
+                  reservedUntil: policy.reserveEnds(for: account, at: now), windows: Self.windows(of: account.usage, now: now), usageObservedAt: account.usage?.observedAt,
                   today: sums[account.id] ?? UsageReport.Sums(), refreshError: refreshFailures[account.id])
         }
         var ready = 0
+        var reserved = 0
         var nextReset: Date?
         var weeklyLeft = 0.0
         for entry in entries {
             switch entry.state {
             case .ready:
-                ready += 1
+                if entry.reservation == nil { ready += 1 } else { reserved += 1 }
                 let usage = entry.account.usage
                 weeklyLeft += usage.flatMap { usage in
                     usage.window(named: .weekly)?.remainingPercent(at: now, observedAt: usage.observedAt)
@@ -84,7 +92,8 @@ struct StatusReport: Equatable {
                 break
             }
         }
-        pool = Pool(ready: ready, total: accounts.count, nextReset: nextReset, weeklyLeftPercent: weeklyLeft)
+        pool = Pool(ready: ready, reserved: reserved, total: accounts.count, nextReset: nextReset,
+                    weeklyLeftPercent: weeklyLeft)
         self.now = now
         self.timeZone = timeZone
     }
@@ -98,13 +107,13 @@ struct StatusReport: Equatable {
 
     /// Reads the accounts and the day's ledger from `store` and builds the report at `now`, with the accounts whose
     /// usage refresh failed (`refreshFailures`, why per account).
-    static func read(from store: AccountStore, refreshFailures: [AccountID: String] = [:], now: Date,
-                     timeZone: TimeZone) throws -> StatusReport
+    static func read(from store: AccountStore, refreshFailures: [AccountID: String] = [:],
+                     policy: RoutingPolicy = .default, now: Date, timeZone: TimeZone) throws -> StatusReport
     {
         let accounts = try store.accounts()
         let ledger = try store.ledger(since: startOfDay(now, timeZone: timeZone))
-        return StatusReport(accounts: accounts, ledger: ledger, refreshFailures: refreshFailures, now: now,
-                            timeZone: timeZone)
+        return StatusReport(accounts: accounts, ledger: ledger, refreshFailures: refreshFailures, policy: policy,
+                            now: now, timeZone: timeZone)
     }
 
     private static func windows(of usage: UsageSnapshot?, now: Date) -> [Window] {

@@ -66,6 +66,26 @@ struct AccountsTableTests {
         #expect(AccountsTable.render(accounts, now: Self.now, timeZone: Self.paris) == expected)
     }
 
+    /// Under a policy with a weekly reserve, a ready account at it reads `reserved` with the window that keeps it,
+    /// in the table and in `--json` (`state` `reserved`, the window in `state_reason`); a cooling one stays cooling.
+    @Test func showsReservedAccounts() throws {
+        var spent = Self.account("0a1b2c3d-0000-4000-8000-000000000001", label: "a@x.io", email: "a@x.io")
+        spent.usage = UsageSnapshot(secondary: UsageWindow(usedPercent: 71, windowMinutes: 10_080,
+                                                           resetsAt: Self.now.addingTimeInterval(86_400)),
+                                    observedAt: Self.now)
+        var cooling = Self.account("1b2c3d4e-0000-4000-8000-000000000002", label: "b@x.io", email: "b@x.io",
+                                   cooldown: Cooldown(until: Self.now.addingTimeInterval(600), reason: .rateLimit))
+        cooling.usage = spent.usage
+        let policy = RoutingPolicy(reserves: [.weekly: 30])
+        let table = AccountsTable.render([spent, cooling], policy: policy, now: Self.now, timeZone: Self.paris)
+        #expect(table.contains("a@x.io   plus  reserved (weekly 71% used, keeps 30%)"))
+        #expect(table.contains("cooling until 14:10 (rate-limit)"))
+        let json = try AccountsJSON.render([spent], policy: policy, now: Self.now)
+        #expect(json.contains(#""state" : "reserved""#))
+        #expect(json.contains(#""state_reason" : "weekly 71% used, keeps 30%""#))
+        #expect(try AccountsJSON.render([spent], now: Self.now).contains(#""state" : "ready""#))
+    }
+
     /// The same instant reads in the given time zone.
     @Test func usesTheGivenTimeZone() {
         let account = Self.account(

@@ -191,6 +191,7 @@ struct StatusJSONTests {
               "pool" : {
                 "next_reset" : "2025-05-01T12:41:00Z",
                 "ready" : 3,
+                "reserved" : 0,
                 "total" : 6,
                 "weekly_left_percent_of_one_account" : 229.2
               }

@@ -124,9 +124,28 @@ struct StatusReportTests {
             Self.account(7, "g", plan: nil, cooldown: Cooldown(until: Self.at(-1), reason: .network)),
         ]
         let pool = StatusReport(accounts: accounts, ledger: [], now: Self.now, timeZone: Self.paris).pool
-        #expect(pool == StatusReport.Pool(ready: 4, total: 7, nextReset: Self.at(300), weeklyLeftPercent: 370))
+        #expect(pool == StatusReport.Pool(ready: 4, reserved: 0, total: 7, nextReset: Self.at(300), weeklyLeftPercent: 370))
         let dry = StatusReport(accounts: Array(accounts[3...5]), ledger: [], now: Self.now, timeZone: Self.paris)
-        #expect(dry.pool == StatusReport.Pool(ready: 0, total: 3, nextReset: Self.at(300), weeklyLeftPercent: 0))
+        #expect(dry.pool == StatusReport.Pool(ready: 0, reserved: 0, total: 3, nextReset: Self.at(300), weeklyLeftPercent: 0))
+    }
+
+    /// Under a routing policy with reserves, a ready account at its reserve shows as `reserved` with the window
+    /// that keeps it, counts apart from the ready ones, and says in JSON when it leaves its reserve; an account out
+    /// for another reason shows that reason.
+    @Test func showsReservedAccounts() throws {
+        let policy = RoutingPolicy(reserves: [.weekly: 45, .fiveHours: 99])
+        let report = StatusReport(accounts: Array(Self.accounts.prefix(2)), ledger: [], policy: policy, now: Self.now,
+                                  timeZone: Self.paris)
+        #expect(report.pool.ready == 0 && report.pool.reserved == 1)
+        let text = report.text(style: .plain)
+        #expect(text.hasPrefix("0 of 2 ready · 1 reserved · next reset 14:41"))
+        #expect(text.contains("me@x.io · plus · reserved (5h 42% used, keeps 99%)\n"))
+        #expect(text.contains("work <w@corp.io> · team · cooling 41m (usage-limit)\n"))
+        let json = try report.json()
+        #expect(json.contains(#""state" : "reserved""#))
+        #expect(json.contains(#""state_reason" : "5h 42% used, keeps 99%""#))
+        #expect(json.contains(#""state_until" : "2025-05-05T07:00:00Z""#), "the later of its two reserved windows")
+        #expect(json.contains(#""reserved" : 1"#))
     }
 
     /// Today is the local day: in Tokyo (UTC+9) the day began at 15:00 UTC the day before, so the request of
