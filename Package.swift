@@ -130,6 +130,7 @@ let package = Package(
                 "RotorAuth",
                 "RotorProxy",
                 "RotorLauncher",
+                "RotorConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

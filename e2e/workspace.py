@@ -66,6 +66,8 @@ class Workspace:
             "TZ": "UTC",
             "ROTOR_HOME": str(self.rotor_home),
             "CODEX_HOME": str(self.codex_home),
+            # rotor's config file lives here, so a developer's own config never changes a result.
+            "XDG_CONFIG_HOME": str(self.root / "config"),
             "NO_COLOR": "1",
         }
         if self.backend is not None:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotorCore
 import RotorStore
 
 extension Rotor.Accounts {
@@ -8,7 +9,8 @@ extension Rotor.Accounts {
         static let configuration = CommandConfiguration(
             abstract: "List the stored accounts and their state.",
             discussion: """
-                States: ready, cooling until HH:MM (reason), needs-login, disabled. Times are local.
+                States: ready, reserved (at a reserve of the routing policy), cooling until HH:MM (reason), \
+                needs-login, disabled. Times are local.
 
                 Examples:
                   rotor accounts list           Show the accounts as a table.
@@ -20,13 +22,15 @@ extension Rotor.Accounts {
         var json = false
 
         func run() throws {
-            let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
+            let environment = ProcessInfo.processInfo.environment
+            let store = try AccountStore(directory: .resolve(environment: environment))
             let accounts = try store.accounts()
+            let policy = RoutingPolicy.configured(environment: environment, accounts: accounts)
             let now = Date()
             if json {
-                print(try AccountsJSON.render(accounts, now: now), terminator: "")
+                print(try AccountsJSON.render(accounts, policy: policy, now: now), terminator: "")
             } else {
-                print(AccountsTable.render(accounts, now: now, timeZone: .current), terminator: "")
+                print(AccountsTable.render(accounts, policy: policy, now: now, timeZone: .current), terminator: "")
             }
         }
     }

@@ -63,6 +63,7 @@ extension Rotor {
             configuration.host = LoopbackHost(literal: host) ?? .ipv4
             configuration.port = port
             let store = try AccountStore(directory: directory)
+            configuration.routingPolicy = try .configured(environment: environment, accounts: try store.accounts())
             let signals = await TerminationSignals.trap()
             try await withRotationProxy(configuration, store: store, directory: directory, logger: Logger(label: "rotor")) {
                 endpoint in

@@ -103,6 +103,7 @@ extension Rotor {
             )
             var configuration = try ProxyConfiguration.fromEnvironment(environment, secret: .generate())
             configuration.pinnedAccount = pinnedAccount
+            configuration.routingPolicy = try .configured(environment: environment, accounts: accounts)
             let profile = profile ?? .inferred(forCommand: commandLine[0])
             let secret = configuration.secret.text
             return try await withRotationProxy(

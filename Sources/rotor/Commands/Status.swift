@@ -87,14 +87,18 @@ extension Rotor {
             let traits = TerminalTraits.standardOutput(environment: environment)
             guard watch else {
                 let report = try StatusReport.read(
-                    from: store, refreshFailures: failures.current, now: Date(), timeZone: .current)
+                    from: store, refreshFailures: failures.current,
+                    policy: .configured(environment: environment, accounts: try store.accounts()), now: Date(),
+                    timeZone: .current)
                 try CommandOutput.writeNow(json ? try report.json() : report.text(style: traits.style))
                 return
             }
             let json = json
             let render: @Sendable () throws -> String = {
                 let report = try StatusReport.read(
-                    from: store, refreshFailures: failures.current, now: Date(), timeZone: .current)
+                    from: store, refreshFailures: failures.current,
+                    policy: .configured(environment: environment, accounts: try store.accounts()), now: Date(),
+                    timeZone: .current)
                 return json ? try report.jsonLine() : report.text(style: traits.style)
             }
             let framing: StatusWatch.Framing =

@@ -65,6 +65,20 @@ struct ProxyTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// A config file that fails the check stops `rotor proxy` before it listens, with the file's one-line error
+    /// (exit 78).
+    @Test func refusesABrokenConfigFile() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        try home.writeConfig("[routing]\nreserve = { \"weekly\" = 130 }\n")
+        let result = try RotorExecutable.run(
+            ["10", RotorExecutable.url.path, "proxy"], environment: home.environment, executable: "/usr/bin/timeout")
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderrLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("rotor: \(home.configFile.path):2: routing.reserve.weekly: "))
+        #expect(result.stdout.isEmpty)
+    }
+
     /// `rotor proxy --json` prints the ready object first, keeps its secret and log private, answers on the
     /// port, and exits 0 on SIGTERM.
     @Test func runsUntilTerminated() throws {

@@ -140,6 +140,19 @@ struct RunTests {
         #expect(!workspace.markerExists)
     }
 
+    /// A config file that fails the check stops rotor with its one-line error naming the file, the line and the
+    /// key (exit 78); the tool never runs.
+    @Test func refusesABrokenConfigFile() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.home.writeConfig("[routing]\nstrategy = \"fastest\"\n")
+        let result = try workspace.run(["--"] + workspace.markerCommand)
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderrLines == ["rotor: \(workspace.home.configFile.path):2: routing.strategy: \"fastest\" is not "
+            + "a strategy; use headroom, reset-first, drain or round-robin"])
+        #expect(!workspace.markerExists)
+    }
+
     // MARK: - Running
 
     /// rotor exits with the child's status, or 128+N when the child died of signal N; it prints nothing itself.

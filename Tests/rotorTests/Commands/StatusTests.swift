@@ -24,6 +24,24 @@ struct StatusTests {
         return home
     }
 
+    /// With a config file keeping 70 % of every weekly window, `me@x.io` (60 % left) is `reserved` in `status` and
+    /// in `accounts list`; a config file that fails the check is ignored there (its reserves are not shown).
+    @Test func showsAccountsAtTheirReserve() throws {
+        let home = try home()
+        defer { home.remove() }
+        try home.writeConfig("[routing]\nreserve = { weekly = 70 }\n")
+        let status = try home.rotor("status")
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.hasPrefix("0 of 2 ready · 1 reserved · "), "\(status.stdout)")
+        #expect(status.stdout.contains("me@x.io · plus · reserved (weekly 40% used, keeps 70%)\n"))
+        let list = try home.rotor("accounts", "list", "--json")
+        #expect(list.stdout.contains(#""state" : "reserved""#))
+        try home.writeConfig("[routing]\nreserve = { weekly = \"lots\" }\n")
+        let ignored = try home.rotor("status")
+        #expect(ignored.status == 0, "\(ignored.stderr)")
+        #expect(ignored.stdout.hasPrefix("1 of 2 ready · next reset "), "\(ignored.stdout)")
+    }
+
     /// Through a pipe: plain text, the pool line first; `--json` is the documented document.
     @Test func printsPlainTextAndJSON() throws {
         let home = try home()

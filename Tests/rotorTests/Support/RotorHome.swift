@@ -19,6 +19,10 @@ struct RotorHome {
     var rotorHome: URL { root.appending(path: "rotor-state") }
     var codexHome: URL { root.appending(path: "codex") }
     var databaseURL: URL { rotorHome.appending(path: "rotor.sqlite") }
+    /// `$XDG_CONFIG_HOME` of the environment: the developer's own config never changes a result.
+    var configHome: URL { root.appending(path: "config") }
+    /// Where rotor looks for its config file in this environment.
+    var configFile: URL { configHome.appending(path: "rotor/config.toml") }
 
     /// The environment rotor runs with: nothing from the developer's own environment leaks in.
     var environment: [String: String] {
@@ -27,6 +31,7 @@ struct RotorHome {
             "HOME": root.path,
             "ROTOR_HOME": rotorHome.path,
             "CODEX_HOME": codexHome.path,
+            "XDG_CONFIG_HOME": configHome.path,
             "TZ": "UTC",
         ]
     }
@@ -37,6 +42,13 @@ struct RotorHome {
         let url = name.map { root.appending(path: $0) } ?? codexHome.appending(path: "auth.json")
         try Data(contents.utf8).write(to: url)
         return url.path
+    }
+
+    /// Writes rotor's config file (at ``configFile``).
+    func writeConfig(_ text: String) throws {
+        try FileManager.default.createDirectory(at: configFile.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: configFile)
     }
 
     /// Runs `rotor arguments…` in this environment.

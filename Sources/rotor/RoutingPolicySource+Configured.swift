@@ -1,0 +1,37 @@
+import Foundation
+import RotorConfig
+import RotorCore
+import RotorProxy
+
+extension RoutingPolicySource {
+    /// The routing policy of the config file (`$ROTOR_CONFIG`, else `$XDG_CONFIG_HOME/rotor/config.toml`, else
+    /// `~/.config/rotor/config.toml`), read now against `accounts` and again on the first request after an edit;
+    /// rotor's default order while there is no file.
+    ///
+    /// - Throws: ``ConfigFileError`` (exit 78) when the file fails the check: `rotor proxy` and `rotor run` do not
+    ///   start on it.
+    static func configured(environment: [String: String], accounts: [Account]) throws(ConfigFileError)
+        -> RoutingPolicySource
+    {
+        guard let url = ConfigLocation.url(environment: environment) else { return .default }
+        do {
+            return try RoutingPolicySource(file: url.path(percentEncoded: false), accounts: accounts) { path, pool in
+                try PolicyFile.load(at: URL(fileURLWithPath: path), accounts: pool)?.policy
+            }
+        } catch let error as ConfigFileError {
+            throw error
+        } catch {
+            throw ConfigFileError(path: url.path(percentEncoded: false), problem: "\(error)")
+        }
+    }
+}
+
+extension RoutingPolicy {
+    /// The policy of the config file, for showing which accounts are `reserved` (`rotor status`,
+    /// `rotor accounts list`): rotor's default order when there is no file, or when it fails the check — those
+    /// commands ignore a broken file, which `rotor policy check` and `rotor doctor` report.
+    static func configured(environment: [String: String], accounts: [Account]) -> RoutingPolicy {
+        guard let url = ConfigLocation.url(environment: environment) else { return .default }
+        return (try? PolicyFile.load(at: url, accounts: accounts))??.policy ?? .default
+    }
+}
