@@ -130,6 +130,7 @@ let package = Package(
                 "RotorAuth",
                 "RotorProxy",
                 "RotorLauncher",
+                "RotorConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -212,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "rotorTests",
             dependencies: [
-                "rotor", "RotorCore", "RotorStore", "RotorProxy", "RotorTestSupport",
+                "rotor", "RotorCore", "RotorStore", "RotorProxy", "RotorConfig", "RotorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcomingFeatures
