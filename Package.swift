@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "rotorTests",
             dependencies: [
-                "rotor", "RotorCore", "RotorStore", "RotorProxy", "RotorTestSupport",
+                "rotor", "RotorCore", "RotorStore", "RotorProxy", "RotorConfig", "RotorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcomingFeatures

@@ -15,6 +15,8 @@ struct KeyLines {
     /// Reads `text`.
     init(scanning text: String) {
         bytes = Array(text.utf8)
+        // A byte order mark some editors write first is not part of the first key.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         scanDocument()
     }
 

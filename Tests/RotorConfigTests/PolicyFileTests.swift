@@ -65,6 +65,14 @@ struct PolicyFileTests {
         ])
     }
 
+    /// Windows line ends and a byte order mark change no value and no line.
+    @Test(arguments: ["[routing]\r\n\r\nstrategy = \"drain\"\r\n", "\u{FEFF}[routing]\n\nstrategy = \"drain\"\n"])
+    func lineEndsAndAByteOrderMarkAreRead(text: String) throws {
+        let loaded = try PolicyFile.parse(text, path: "/c.toml", accounts: [])
+        #expect(loaded.policy == RoutingPolicy(strategy: .drain))
+        #expect(loaded.lines == ["routing.strategy": 3])
+    }
+
     @Test func aFileSpellingOutTheDefaultsHasTheDefaultVersion() throws {
         let text = """
             [routing]

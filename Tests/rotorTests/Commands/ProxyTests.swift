@@ -75,7 +75,7 @@ struct ProxyTests {
             ["10", RotorExecutable.url.path, "proxy"], environment: home.environment, executable: "/usr/bin/timeout")
         #expect(result.status == 78, "\(result.stderr)")
         #expect(result.stderrLines.count == 1, "\(result.stderr)")
-        #expect(result.stderr.hasPrefix("rotor: \(home.configFile.path):2: routing.reserve.weekly: "))
+        #expect(result.stderr.hasPrefix("rotor: \(home.configURL.path):2: routing.reserve.weekly: "))
         #expect(result.stdout.isEmpty)
     }
 

@@ -148,7 +148,7 @@ struct RunTests {
         try workspace.home.writeConfig("[routing]\nstrategy = \"fastest\"\n")
         let result = try workspace.run(["--"] + workspace.markerCommand)
         #expect(result.status == 78, "\(result.stderr)")
-        #expect(result.stderrLines == ["rotor: \(workspace.home.configFile.path):2: routing.strategy: \"fastest\" is not "
+        #expect(result.stderrLines == ["rotor: \(workspace.home.configURL.path):2: routing.strategy: \"fastest\" is not "
             + "a strategy; use headroom, reset-first, drain or round-robin"])
         #expect(!workspace.markerExists)
     }

@@ -4,7 +4,8 @@ import RotorStore
 import RotorTestSupport
 import Testing
 
-/// A throw-away user environment: a temp HOME with a CODEX_HOME and a ROTOR_HOME that does not exist yet.
+/// A throw-away user environment: a temp HOME with a CODEX_HOME, a ROTOR_HOME that does not exist yet and a
+/// ROTOR_CONFIG in the temp HOME (so a developer's own config never changes a result).
 struct RotorHome {
     private let temporary: TemporaryDirectory
 
@@ -19,10 +20,8 @@ struct RotorHome {
     var rotorHome: URL { root.appending(path: "rotor-state") }
     var codexHome: URL { root.appending(path: "codex") }
     var databaseURL: URL { rotorHome.appending(path: "rotor.sqlite") }
-    /// `$XDG_CONFIG_HOME` of the environment: the developer's own config never changes a result.
-    var configHome: URL { root.appending(path: "config") }
-    /// Where rotor looks for its config file in this environment.
-    var configFile: URL { configHome.appending(path: "rotor/config.toml") }
+    /// The config file rotor reads (ROTOR_CONFIG); it does not exist until ``writeConfig(_:)``.
+    var configURL: URL { root.appending(path: "config.toml") }
 
     /// The environment rotor runs with: nothing from the developer's own environment leaks in.
     var environment: [String: String] {
@@ -31,7 +30,9 @@ struct RotorHome {
             "HOME": root.path,
             "ROTOR_HOME": rotorHome.path,
             "CODEX_HOME": codexHome.path,
-            "XDG_CONFIG_HOME": configHome.path,
+            "ROTOR_CONFIG": configURL.path,
+            // Never read while ROTOR_CONFIG is set; set all the same, so nothing of the developer's own leaks in.
+            "XDG_CONFIG_HOME": root.appending(path: "xdg-config").path,
             "TZ": "UTC",
         ]
     }
@@ -44,11 +45,9 @@ struct RotorHome {
         return url.path
     }
 
-    /// Writes rotor's config file (at ``configFile``).
+    /// Writes the config file rotor reads (ROTOR_CONFIG).
     func writeConfig(_ text: String) throws {
-        try FileManager.default.createDirectory(at: configFile.deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: configFile)
+        try Data(text.utf8).write(to: configURL)
     }
 
     /// Runs `rotor arguments…` in this environment.
