@@ -26,17 +26,6 @@ def get(url: str, secret: str | None) -> tuple[int, str, bytes]:
         return error.code, error.headers.get("content-type", ""), error.read()
 
 
-def create_response(proxy: RunningProxy) -> bytes:
-    """One streamed create-response request through the proxy; the body the client got."""
-    request = urllib.request.Request(
-        f"{proxy.url}/responses", method="POST",
-        data=json.dumps({"model": "gpt-5.5", "input": "say hi", "stream": True}).encode(),
-        headers={"Authorization": f"Bearer {proxy.secret}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status == 200
-        return response.read()
-
-
 def scrape(proxy: RunningProxy) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Every sample of the proxy's `/metrics`, parsed by prometheus_client: (name, sorted labels) -> value."""
     status, content_type, body = get(proxy.metrics, proxy.secret)
@@ -69,11 +58,11 @@ def test_metrics_count_a_failover_and_a_token_refresh(workspace: Workspace, back
 
     assert counters(scrape(proxy)) == {'rotor_accounts{state="ready"}': 2}
 
-    first = create_response(proxy)
+    first = proxy.create_response()
     (limited, limited_status), (healthy, healthy_status) = backend.served()
     assert (limited_status, healthy_status) == (429, 200) and limited != healthy
     backend.expire_access_token(healthy)
-    second = create_response(proxy)
+    second = proxy.create_response()
     assert backend.served()[2:] == [(healthy, 401), (healthy, 200)]
     assert [call.status for call in backend.refresh_calls()] == [200]
 
@@ -118,7 +107,7 @@ def test_healthz_follows_the_accounts_and_takes_the_secret(workspace: Workspace,
 
     # Route requests until B has been tried (and cooled): A keeps serving, so the proxy is degraded.
     for _ in range(2):
-        create_response(proxy)
+        proxy.create_response()
         if ("B", 429) in backend.served():
             break
     assert ("B", 429) in backend.served()

@@ -6,22 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
 from pathlib import Path
 
 from fake_backend import Answer, FakeBackend
-from workspace import RunningProxy, Workspace, start_proxy
-
-
-def create_response(proxy: RunningProxy) -> None:
-    """One streamed create-response request through the proxy, read to its end."""
-    request = urllib.request.Request(
-        f"{proxy.url}/responses", method="POST",
-        data=json.dumps({"model": "gpt-5.5", "input": "say hi", "stream": True}).encode(),
-        headers={"Authorization": f"Bearer {proxy.secret}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        assert response.status == 200
-        assert b"response.completed" in response.read()
+from workspace import Workspace, start_proxy
 
 
 def save(path: Path, text: str) -> None:
@@ -50,16 +38,16 @@ def test_reserve_priority_and_edits_of_the_config_file(workspace: Workspace, bac
     save(config, PRIORITIES)
 
     proxy = start_proxy(workspace)
-    create_response(proxy)
-    create_response(proxy)
+    assert b"response.completed" in proxy.create_response()
+    assert b"response.completed" in proxy.create_response()
     assert [account for account, _ in backend.served()] == ["A", "A"], "priority 1 first, whatever its headroom"
 
     save(config, '[routing]\nreserve = { "5h" = 30 }\n' + PRIORITIES)
-    create_response(proxy)
+    assert b"response.completed" in proxy.create_response()
     assert backend.served()[-1][0] == "B", "A is at its five-hour reserve"
 
     save(config, '[routing]\nreserve = { "5h" = "thirty" }\n' + PRIORITIES)
-    create_response(proxy)
+    assert b"response.completed" in proxy.create_response()
     assert backend.served()[-1][0] == "B", "a broken edit is ignored: the reserve stays in force"
     proxy.process.terminate()
     assert proxy.process.wait(timeout=30) == 0

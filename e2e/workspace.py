@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,16 @@ class RunningProxy:
     @property
     def secret(self) -> str:
         return self.secret_file.read_text().strip()
+
+    def create_response(self) -> bytes:
+        """One streamed create-response request, answered 200; the body the client got."""
+        request = urllib.request.Request(
+            f"{self.url}/responses", method="POST",
+            data=json.dumps({"model": "gpt-5.5", "input": "say hi", "stream": True}).encode(),
+            headers={"Authorization": f"Bearer {self.secret}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+            return response.read()
 
 
 def start_proxy(space: Workspace, *args: str, launcher: tuple[str, ...] = (),
