@@ -102,7 +102,7 @@ def test_healthz_follows_the_accounts_and_takes_the_secret(workspace: Workspace,
     assert (status, content_type) == (200, "application/json")
     health = json.loads(body)
     assert health["status"] == "healthy"
-    assert health["accounts"] == {"ready": 2, "cooling": 0, "needs_login": 0, "disabled": 0}
+    assert health["accounts"] == {"ready": 2, "cooling": 0, "needs_login": 0, "disabled": 0, "reserved": 0}
     assert isinstance(health["uptime_s"], int) and health["uptime_s"] >= 0
 
     # Route requests until B has been tried (and cooled): A keeps serving, so the proxy is degraded.
@@ -114,12 +114,12 @@ def test_healthz_follows_the_accounts_and_takes_the_secret(workspace: Workspace,
     status, _, body = get(health_url, proxy.secret)
     assert status == 200
     assert json.loads(body)["status"] == "degraded"
-    assert json.loads(body)["accounts"] == {"ready": 1, "cooling": 1, "needs_login": 0, "disabled": 0}
+    assert json.loads(body)["accounts"] == {"ready": 1, "cooling": 1, "needs_login": 0, "disabled": 0, "reserved": 0}
 
     disabled = workspace.rotor("accounts", "disable", "a@example.com")
     assert disabled.returncode == 0, disabled.stderr
     status, _, body = get(health_url, proxy.secret)
     assert status == 503
     assert json.loads(body)["status"] == "unhealthy"
-    assert json.loads(body)["accounts"] == {"ready": 0, "cooling": 1, "needs_login": 0, "disabled": 1}
+    assert json.loads(body)["accounts"] == {"ready": 0, "cooling": 1, "needs_login": 0, "disabled": 1, "reserved": 0}
     assert backend.served().count(("A", 200)) >= 1

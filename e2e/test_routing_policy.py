@@ -56,7 +56,7 @@ def test_reserve_priority_and_edits_of_the_config_file(workspace: Workspace, bac
     reasons = [request["attempts"][-1]["reason"] for request in reversed(logged)]
     versions = [request["attempts"][-1]["policy_version"] for request in reversed(logged)]
     assert reasons[:2] == ["priority 1", "priority 1"], reasons
-    assert reasons[2] == "only usable account; skipped a@example.com reserved (5h 80% used, keeps 30%)", reasons
+    assert reasons[2] == "only account above its reserve; skipped a@example.com reserved (5h 80% used, keeps 30%)", reasons
     assert versions[0] == versions[1] != versions[2] == versions[3], versions
     assert all(len(version) == 8 for version in versions)
     log = (workspace.rotor_home / "logs" / "rotor.log").read_text()

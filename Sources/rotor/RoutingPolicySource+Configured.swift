@@ -13,7 +13,7 @@ extension RoutingPolicySource {
     static func configured(environment: [String: String], accounts: [Account]) throws(ConfigFileError)
         -> RoutingPolicySource
     {
-        guard let url = ConfigLocation.url(environment: environment) else { return .default }
+        guard let url = try ConfigLocation.url(environment: environment) else { return .default }
         do {
             return try RoutingPolicySource(file: url.path(percentEncoded: false), accounts: accounts) { path, pool in
                 try PolicyFile.load(at: URL(fileURLWithPath: path), accounts: pool)?.policy
@@ -31,7 +31,7 @@ extension RoutingPolicy {
     /// `rotor accounts list`): rotor's default order when there is no file, or when it fails the check — those
     /// commands ignore a broken file, which `rotor policy check` and `rotor doctor` report.
     static func configured(environment: [String: String], accounts: [Account]) -> RoutingPolicy {
-        guard let url = ConfigLocation.url(environment: environment) else { return .default }
+        guard let url = try? ConfigLocation.url(environment: environment) else { return .default }
         return (try? PolicyFile.load(at: url, accounts: accounts))??.policy ?? .default
     }
 }

@@ -43,7 +43,7 @@ struct ProxyRoutingPolicyTests {
                 let row = try #require(try world.store.decisions(requestID: nil, limit: 1).first)
                 let label = try world.account("A").label
                 #expect(row.accountID == world.id("B"))
-                #expect(row.reason == "only usable account; skipped \(label) reserved (5h 75% used, keeps 30%)")
+                #expect(row.reason == "only account above its reserve; skipped \(label) reserved (5h 75% used, keeps 30%)")
                 #expect(row.policyVersion == Self.fiveHourReserve.version)
             }
         }
@@ -82,6 +82,9 @@ struct ProxyRoutingPolicyTests {
                     #expect(answer.body.contains("when-all-reserved"))
                     let retryAfter = try #require(answer.headers["retry-after"].first.flatMap { Int($0) })
                     #expect((3_590...3_600).contains(retryAfter), "A leaves its five-hour reserve first")
+                    let health = try await proxy.send(proxy.get("/healthz"))
+                    #expect(health.status == 503, "every request is answered 429: the pool cannot serve")
+                    #expect(health.body.contains(#""reserved":2"#) && health.body.contains(#""status":"unhealthy""#))
                 }
                 #expect(upstream.log.all.isEmpty)
                 let row = try #require(try world.store.decisions(requestID: nil, limit: 1).first)

@@ -29,11 +29,15 @@ public struct AccountSelection: Hashable, Sendable {
         public var account: AccountID
         /// Why, in words for the decision log ("bound to conversation", "most headroom 73%", …).
         public var reason: String
+        /// Whether every usable account was at its reserve and the policy spends the reserves: the accounts passed
+        /// over lost by the strategy, not by their reserve.
+        public var spendsReserves: Bool
 
         /// Creates a choice.
-        public init(account: AccountID, reason: String) {
+        public init(account: AccountID, reason: String, spendsReserves: Bool = false) {
             self.account = account
             self.reason = reason
+            self.spendsReserves = spendsReserves
         }
     }
 
@@ -86,14 +90,17 @@ public struct AccountSelection: Hashable, Sendable {
             if isReserved { reserved.insert(candidate) } else { free.insert(candidate) }
         }
         if let best = free.best {
-            return Choice(account: best.id, reason: reason(for: best, over: free.runnerUp))
+            let alone = free.runnerUp == nil && reserved.best != nil
+            return Choice(account: best.id,
+                          reason: alone ? "only account above its reserve" : reason(for: best, over: free.runnerUp))
         }
         guard policy.whenAllReserved == .useReserve, let best = reserved.best else { return nil }
         if let preferred, preferredIsReserved {
-            return Choice(account: preferred.account, reason: "\(preferred.reason); \(Self.spendingReserves)")
+            return Choice(account: preferred.account, reason: "\(preferred.reason); \(Self.spendingReserves)",
+                          spendsReserves: true)
         }
         let why = reason(for: best, over: reserved.runnerUp)
-        return Choice(account: best.id, reason: "\(Self.spendingReserves); \(why)")
+        return Choice(account: best.id, reason: "\(Self.spendingReserves); \(why)", spendsReserves: true)
     }
 
     /// The decision log's words when every usable account is at its reserve and the policy spends the reserves.

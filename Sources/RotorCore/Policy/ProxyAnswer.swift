@@ -46,8 +46,9 @@ public enum ProxyAnswer: Hashable, Sendable {
     /// 429 `usage_limit_reached`: every account of `accounts` is out on its usage limit; the earliest reset is
     /// `resetsAt` (unix seconds), so Codex tells the user when to come back.
     case usageLimitReached(accounts: Int, resetsAt: Int, retryAfterSeconds: Int)
-    /// 429 `usage_limit_reached`: every usable account of `accounts` is at its reserve and the routing policy says
-    /// `when-all-reserved = "wait"`; the first one leaves its reserve at `resetsAt` (unix seconds).
+    /// 429 `usage_limit_reached`: every usable account (`accounts` of them) is at its reserve and the routing policy
+    /// says `when-all-reserved = "wait"`; an account can serve again at `resetsAt` (unix seconds): a reserve ends or
+    /// a cooling account returns.
     case reservesKept(accounts: Int, resetsAt: Int, retryAfterSeconds: Int)
     /// 429 `rotor_pool_busy`: the soonest of `accounts` returns in `retryAfterSeconds` from a short `reason`.
     case poolBusy(accounts: Int, reason: CooldownReason, retryAfterSeconds: Int)
@@ -181,7 +182,7 @@ public enum ProxyAnswer: Hashable, Sendable {
             Self.usageLimitMessage(accounts: accounts, resetsAt: resetsAt)
         case .reservesKept(let accounts, let resetsAt, _):
             "\(accounts == 1 ? "The usable account is" : "All \(accounts) usable accounts are") at the reserve "
-                + "the routing policy keeps (when-all-reserved = \"wait\"); the first leaves it at "
+                + "the routing policy keeps (when-all-reserved = \"wait\"); an account can serve again at "
                 + "\(UTCCalendar.iso8601(Date(timeIntervalSince1970: TimeInterval(resetsAt)))). Lower the reserve or "
                 + "set when-all-reserved = \"use-reserve\" in the rotor config file to spend it."
         case .poolBusy(let accounts, let reason, let seconds):

@@ -6,9 +6,10 @@ import Foundation
 #endif
 
 extension RoutingPolicy {
-    /// The policy as canonical JSON: keys sorted, no whitespace, only what changes a decision. A reserve of 0 and a
-    /// priority of 1 are the defaults and left out, so a file that spells out the defaults has the same form (and
-    /// version) as no file; accounts are named by id, which a rename does not change.
+    /// The policy as canonical JSON: keys sorted, no whitespace, only what changes a decision. A pool reserve of 0,
+    /// an account's reserve equal to the pool's and a priority of 1 change nothing and are left out, so a file that
+    /// spells out the defaults has the same form (and version) as no file; an account's reserve that differs from the
+    /// pool's stays, 0 included (it exempts the account). Accounts are named by id, which a rename does not change.
     ///
     /// `{"accounts":{"<id>":{"priority":2,"reserve":{"weekly":30}}},"reserve":{"5h":20},"strategy":"reset-first",
     /// "when-all-reserved":"use-reserve"}`
@@ -16,7 +17,7 @@ extension RoutingPolicy {
         var accounts: [String: CanonicalAccount] = [:]
         for id in Set(priorities.keys).union(accountReserves.keys) {
             let priority = priority(of: id)
-            let reserve = Self.effective(accountReserves[id] ?? [:])
+            let reserve = ownReserves(of: id)
             guard priority != Self.defaultPriority || !reserve.isEmpty else { continue }
             accounts[id.description] = CanonicalAccount(
                 priority: priority == Self.defaultPriority ? nil : priority, reserve: reserve.isEmpty ? nil : reserve)
@@ -37,6 +38,15 @@ extension RoutingPolicy {
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
+    }
+
+    /// The reserves of `account` that differ from the pool's, keyed by the window's name.
+    private func ownReserves(of account: AccountID) -> [String: Double] {
+        var own: [String: Double] = [:]
+        for (window, percent) in accountReserves[account] ?? [:] where percent != (reserves[window] ?? 0) {
+            own[window.description] = percent
+        }
+        return own
     }
 
     /// A per-window reserve map without the windows that keep nothing, keyed by the window's name.

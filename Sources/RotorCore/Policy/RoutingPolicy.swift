@@ -92,11 +92,13 @@ public struct Reservation: Hashable, Sendable, CustomStringConvertible {
     public var usedPercent: Double
     /// The percentage the account keeps free in that window.
     public var reserve: Double
-    /// When the window starts over (and the account leaves its reserve there), when known.
-    public var resetsAt: Date?
+    /// When the account leaves its reserve in this window: the window's reset; for a window seen without a reset,
+    /// ``UsageWindow/unreportedResetBound`` after it was seen, when rotor tries the account again and learns its
+    /// numbers afresh (as it does for a used-up window without a reset).
+    public var resetsAt: Date
 
     /// Creates a reservation.
-    public init(window: UsageWindowName, usedPercent: Double, reserve: Double, resetsAt: Date?) {
+    public init(window: UsageWindowName, usedPercent: Double, reserve: Double, resetsAt: Date) {
         self.window = window
         self.usedPercent = usedPercent
         self.reserve = reserve
@@ -127,8 +129,10 @@ extension RoutingPolicy {
             guard kept > 0 else { continue }
             let used = window.usedPercent(at: now, observedAt: usage.observedAt)
             guard 100 - used <= kept else { continue }
-            let reset = window.reset(observedAt: usage.observedAt).flatMap { $0 > now ? $0 : nil }
-            found.append(Reservation(window: name, usedPercent: used, reserve: kept, resetsAt: reset))
+            let ends = window.reset(observedAt: usage.observedAt)
+                ?? usage.observedAt.addingTimeInterval(UsageWindow.unreportedResetBound)
+            guard ends > now else { continue }
+            found.append(Reservation(window: name, usedPercent: used, reserve: kept, resetsAt: ends))
         }
         return found.sorted { $0.window < $1.window }
     }
@@ -140,21 +144,13 @@ extension RoutingPolicy {
         return reservations(of: account, at: now).first
     }
 
-    /// When `account` leaves its reserve: the latest reset of its reserved windows; `nil` when it is not reserved
-    /// at `now` or one of those windows has no known reset.
+    /// When `account` leaves its reserve: the latest end of its reservations; `nil` when it is not reserved at `now`.
     public func reserveEnds(for account: Account, at now: Date) -> Date? {
-        let reservations = reservations(of: account, at: now)
-        guard !reservations.isEmpty else { return nil }
-        var latest: Date?
-        for reservation in reservations {
-            guard let reset = reservation.resetsAt else { return nil }
-            latest = max(latest ?? reset, reset)
-        }
-        return latest
+        reservations(of: account, at: now).lazy.map(\.resetsAt).max()
     }
 
     /// For a pool whose usable accounts are all at their reserve under ``WhenAllReserved/wait``: the earliest instant
-    /// at which some usable account of `accounts` leaves its reserve; `nil` when none has a known reset.
+    /// at which some usable account of `accounts` leaves its reserve; `nil` when none is reserved.
     public func earliestReserveEnd(of accounts: [Account], at now: Date) -> Date? {
         var earliest: Date?
         for account in accounts where account.state(at: now) == .ready {

@@ -28,7 +28,11 @@ extension RequestRouting.StateMachine {
                 parts.append("\(preferred.reason) account is gone")
             }
             parts.append(choice.reason)
-            if let skipped = skippedSummary(accounts: accounts, chosen: choice.account, now: now) {
+            // A reserve kept an account out only when reserves apply: not to a pinned request, nor when they are spent.
+            let reservesApplied = request.pinnedAccount == nil && !choice.spendsReserves
+            if let skipped = skippedSummary(accounts: accounts, chosen: choice.account, reservesApplied: reservesApplied,
+                                            now: now)
+            {
                 parts.append(skipped)
             }
             if dropsTurnState(on: choice.account) { parts.append("x-codex-turn-state dropped") }
@@ -37,7 +41,7 @@ extension RequestRouting.StateMachine {
 
         /// Why the accounts that were not chosen could not serve (at most a few named, the rest counted), so the
         /// decision log answers "why not account Z" without a second query.
-        func skippedSummary(accounts: [Account], chosen: AccountID, now: Date) -> String? {
+        func skippedSummary(accounts: [Account], chosen: AccountID, reservesApplied: Bool, now: Date) -> String? {
             let namedLimit = 5
             var named: [String] = []
             var unnamed = 0
@@ -48,8 +52,13 @@ extension RequestRouting.StateMachine {
                     words = "failed earlier in this request"
                 } else {
                     let state = account.state(at: now)
-                    guard state != .ready || !policy.reservations(of: account, at: now).isEmpty else { continue }
-                    words = self.words(for: account, now: now)
+                    if state == .ready {
+                        guard reservesApplied, let reservation = policy.shownReservation(of: account, at: now)
+                        else { continue }
+                        words = reservation.description
+                    } else {
+                        words = Self.words(for: state)
+                    }
                 }
                 if named.count < namedLimit { named.append("\(account.label) \(words)") } else { unnamed += 1 }
             }

@@ -442,22 +442,29 @@ extension RequestRouting {
                     earliest = (until, account, reason)
                 }
             }
-            // A usable account that selection passed over is at its reserve, and the policy waits. A reserved window
-            // without a known reset is looked at again after the bound rotor gives such a window.
-            let available = pool.filter { !failedAccounts.contains($0.id) }
-            if available.contains(where: { $0.state(at: now) == .ready }) {
-                let reserveEnd = policy.earliestReserveEnd(of: available, at: now)
+            var back = earliest.map { earliest in
+                (until: earliest.until, why: "\(earliest.account.label) returns at "
+                    + "\(UTCCalendar.iso8601(earliest.until)) (\(earliest.reason.rawValue))")
+            }
+            // Selection passes over a usable account only when it is at its reserve and the policy waits; it serves
+            // again when its reserve ends or a cooling account returns, whichever comes first.
+            let reserved = pool.filter { !failedAccounts.contains($0.id) && $0.state(at: now) == .ready }
+            let keepsReserves = policy.whenAllReserved == .wait && !reserved.isEmpty
+            if keepsReserves {
+                let reserveEnd = policy.earliestReserveEnd(of: reserved, at: now)
                     ?? now.addingTimeInterval(UsageWindow.unreportedResetBound)
-                if earliest.map({ reserveEnd < $0.until }) ?? true {
-                    return reservedPoolDry(until: reserveEnd, pool: pool, now: now)
+                if back.map({ reserveEnd < $0.until }) ?? true {
+                    back = (reserveEnd, "an account leaves its reserve at \(UTCCalendar.iso8601(reserveEnd))")
                 }
             }
-            if let earliest, limits.maxWait > .zero,
-                earliest.until.timeIntervalSince(now) <= limits.maxWait.timeInterval,
-                earliest.until.timeIntervalSince(startedAt) < limits.timeBudget.timeInterval
+            if let back, limits.maxWait > .zero,
+                back.until.timeIntervalSince(now) <= limits.maxWait.timeInterval,
+                back.until.timeIntervalSince(startedAt) < limits.timeBudget.timeInterval
             {
-                return .wait(until: earliest.until, reason: "no usable account; \(earliest.account.label) returns at "
-                    + "\(UTCCalendar.iso8601(earliest.until)) (\(earliest.reason.rawValue))")
+                return .wait(until: back.until, reason: "no usable account; \(back.why)")
+            }
+            if keepsReserves, let back {
+                return reservedPoolDry(until: back.until, reserved: reserved.count, pool: pool, now: now)
             }
             state = .finished
             let answer = PoolDryAnswer.response(accounts: pool, now: now)
@@ -470,14 +477,13 @@ extension RequestRouting {
             return .answer(.respond(answer), record: record)
         }
 
-        /// Every usable account is at its reserve, the policy waits, and the earliest account to leave its reserve
-        /// does so at `until`: 429 with `Retry-After` and `resets_at` of that instant. Reserves end at a window's
-        /// reset, far beyond any wait, so the request is answered at once.
-        private mutating func reservedPoolDry(until: Date, pool: [Account], now: Date) -> Step {
+        /// Every usable account (`reserved` of them) is at its reserve, the policy waits, and an account can serve
+        /// again at `until` (a reserve ends or a cooling account returns), beyond the wait: 429 with `Retry-After`
+        /// and `resets_at` of that instant.
+        private mutating func reservedPoolDry(until: Date, reserved: Int, pool: [Account], now: Date) -> Step {
             state = .finished
-            let usable = pool.filter { !failedAccounts.contains($0.id) && $0.state(at: now) == .ready }
             let answer = ProxyAnswer.reservesKept(
-                accounts: usable.count, resetsAt: Int(until.timeIntervalSince1970.rounded(.up)),
+                accounts: reserved, resetsAt: Int(until.timeIntervalSince1970.rounded(.up)),
                 retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
             let summary = pool.map { "\($0.label) \(words(for: $0, now: now))" }.joined(separator: ", ")
             let record = DecisionRecord(time: now, requestID: request.requestID, attempt: 0, upstreamStatus: nil,

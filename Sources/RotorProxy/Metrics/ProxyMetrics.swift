@@ -26,7 +26,7 @@ struct ProxyMetrics: Sendable {
     fileprivate let timeToFirstByte: CoreMetrics.Timer
     fileprivate let requestDuration: CoreMetrics.Timer
     private let refreshes: [TokenRefresher.Outcome: CoreMetrics.Counter]
-    private let accounts: (ready: Meter, cooling: Meter, needsLogin: Meter, disabled: Meter)
+    private let accounts: (ready: Meter, reserved: Meter, cooling: Meter, needsLogin: Meter, disabled: Meter)
 
     /// The `outcome` value of a request rotor failed itself (the store could not be read or written): it has no
     /// decision row.
@@ -62,6 +62,7 @@ struct ProxyMetrics: Sendable {
         })
         let accountsHelp = "The proxy's accounts by state when scraped."
         accounts = (make.meter("accounts", accountsHelp, ("state", "ready")),
+                    make.meter("accounts", accountsHelp, ("state", "reserved")),
                     make.meter("accounts", accountsHelp, ("state", "cooling")),
                     make.meter("accounts", accountsHelp, ("state", "needs_login")),
                     make.meter("accounts", accountsHelp, ("state", "disabled")))
@@ -80,6 +81,7 @@ struct ProxyMetrics: Sendable {
     /// The metrics in Prometheus' text format, with the accounts gauge set from `pool` first.
     func render(pool: PoolHealth) -> [UInt8] {
         accounts.ready.set(pool.ready)
+        accounts.reserved.set(pool.reserved)
         accounts.cooling.set(pool.cooling)
         accounts.needsLogin.set(pool.needsLogin)
         accounts.disabled.set(pool.disabled)

@@ -26,6 +26,9 @@ final class RoutingPolicyWatch: Sendable {
 
     /// The policy for the request that starts now: the file is read again when it changed since it was last read,
     /// with its account selectors resolved against `accounts()`.
+    ///
+    /// The read happens on the request's task, outside the lock; of requests that saw the same change at once, only
+    /// the first to finish replaces the policy and logs, so an older read never overwrites a newer one.
     func current(accounts: () throws -> [Account], logger: Logger) -> PolicyInForce {
         guard let watched = source.watched else { return source.initial }
         let fingerprint = FileFingerprint.of(path: watched.path)
@@ -36,26 +39,37 @@ final class RoutingPolicyWatch: Sendable {
             pool = try accounts()
         } catch {
             // The store failed, not the file: the file is read again on the next request.
-            logger.warning("routing policy file changed but the accounts could not be read; it is read again on the next request", metadata: ["rotor.error": "\(error)"])
+            logger.warning(
+                "routing policy file changed but the accounts could not be read; it is read again on the next request",
+                metadata: ["rotor.error": "\(error)"])
             return inForce
         }
-        let read: PolicyInForce
+        let read: Result<PolicyInForce, any Error>
         do {
-            read = PolicyInForce(try watched.read(watched.path, pool) ?? .default)
+            read = .success(PolicyInForce(try watched.read(watched.path, pool) ?? .default))
         } catch {
-            state.withLock { $0.fingerprint = fingerprint }
-            logger.error("routing policy edit ignored; the policy in force stays until the file passes `rotor policy check`", metadata: [
-                    "rotor.error": "\(error)", "rotor.policy-version": "\(inForce.version)",
-                ])
-            return inForce
+            read = .failure(error)
         }
-        state.withLock { $0 = State(inForce: read, fingerprint: fingerprint) }
-        if read.version != inForce.version {
+        let replaced: PolicyInForce? = state.withLock { state in
+            guard state.fingerprint == seen else { return nil }
+            state.fingerprint = fingerprint
+            if case .success(let policy) = read { state.inForce = policy }
+            return state.inForce
+        }
+        guard let replaced else { return state.withLock { $0.inForce } }
+        switch read {
+        case .success(let policy) where policy.version != inForce.version:
             logger.notice("routing policy changed", metadata: [
-                "rotor.policy-file": "\(watched.path)", "rotor.policy-version": "\(read.version)",
+                "rotor.policy-file": "\(watched.path)", "rotor.policy-version": "\(policy.version)",
                 "rotor.previous-policy-version": "\(inForce.version)",
             ])
+        case .success:
+            break
+        case .failure(let error):
+            logger.error(
+                "routing policy edit ignored; the policy in force stays until the file passes `rotor policy check`",
+                metadata: ["rotor.error": "\(error)", "rotor.policy-version": "\(inForce.version)"])
         }
-        return read
+        return replaced
     }
 }

@@ -3,17 +3,17 @@ import HTTPTypes
 import RotorCore
 
 /// The answer to `GET /healthz`: whether the proxy's accounts can serve (``PoolHealth/Status``), how many are in each
-/// state, and how long the proxy has run. 200 while at least one account is ready (healthy or degraded), 503 when
-/// none is.
+/// state, and how long the proxy has run. 200 while the pool can serve (healthy or degraded), 503 when it cannot.
 struct HealthReport: Encodable {
     struct Accounts: Encodable {
         var ready: Int
+        var reserved: Int
         var cooling: Int
         var needsLogin: Int
         var disabled: Int
 
         enum CodingKeys: String, CodingKey {
-            case ready, cooling, disabled
+            case ready, reserved, cooling, disabled
             case needsLogin = "needs_login"
         }
     }
@@ -31,8 +31,8 @@ struct HealthReport: Encodable {
     /// The report of `pool`, for a proxy that has run for `uptime` seconds.
     init(pool: PoolHealth, uptime: TimeInterval) {
         status = pool.status
-        accounts = Accounts(ready: pool.ready, cooling: pool.cooling, needsLogin: pool.needsLogin,
-                            disabled: pool.disabled)
+        accounts = Accounts(ready: pool.ready, reserved: pool.reserved, cooling: pool.cooling,
+                            needsLogin: pool.needsLogin, disabled: pool.disabled)
         uptimeSeconds = max(0, Int(uptime.rounded(.down)))
     }
 

@@ -28,12 +28,14 @@ extension ProxyResponder {
                                        body: metrics.render(pool: pool))
     }
 
-    /// The accounts this proxy routes to (only the pinned one when it is pinned) by state at `now`; `nil`, logged,
-    /// when the store cannot be read.
+    /// The accounts this proxy routes to (only the pinned one when it is pinned) by state at `now`, under the routing
+    /// policy in force (a pinned account has no reserve); `nil`, logged, when the store cannot be read.
     private func readPool(now: Date, logger: Logger) -> PoolHealth? {
         do {
             let all = try accounts.accounts()
-            return PoolHealth(accounts: Account.pool(of: all, pinnedTo: configuration.pinnedAccount), now: now)
+            let inForce = policy.current(accounts: { all }, logger: logger)
+            return PoolHealth(accounts: Account.pool(of: all, pinnedTo: configuration.pinnedAccount),
+                              policy: configuration.pinnedAccount == nil ? inForce.policy : .default, now: now)
         } catch {
             logger.error("cannot read the accounts", metadata: ["rotor.error": "\(error)"])
             return nil

@@ -23,7 +23,7 @@ extension Rotor.Policy {
         var file: String?
 
         func run() throws {
-            let inForce = try PolicyInForce(environment: ProcessInfo.processInfo.environment)
+            let inForce = try PolicyCommandContext(environment: ProcessInfo.processInfo.environment)
             let candidate: LoadedPolicy
             let baseline: RoutingPolicy
             var lines: [String] = []

@@ -22,7 +22,7 @@ extension Rotor.Policy {
         var json = false
 
         func run() throws {
-            let inForce = try PolicyInForce(environment: ProcessInfo.processInfo.environment)
+            let inForce = try PolicyCommandContext(environment: ProcessInfo.processInfo.environment)
             let loaded = try inForce.load()
             let entries = PolicyShowEntry.entries(
                 loaded?.policy ?? .default, lines: loaded?.lines ?? [:], path: loaded?.path,

@@ -23,7 +23,7 @@ extension Rotor {
 }
 
 /// The policy rotor is under: the config file's, else the default; and the accounts the file is resolved against.
-struct PolicyInForce {
+struct PolicyCommandContext {
     /// The stored accounts (none when there is no database yet).
     let accounts: [Account]
     /// Where the config file is looked for; `nil` without HOME.
@@ -37,7 +37,7 @@ struct PolicyInForce {
         } else {
             accounts = []
         }
-        location = ConfigLocation.url(environment: environment)
+        location = try ConfigLocation.url(environment: environment)
     }
 
     /// The file's policy; `nil` when there is no file (the default is in force).

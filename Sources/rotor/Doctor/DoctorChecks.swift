@@ -1,4 +1,5 @@
 import Foundation
+import RotorConfig
 import RotorCore
 
 /// The pure part of `rotor doctor`: each check's finding from the facts `DoctorFacts` gathered.
@@ -99,12 +100,13 @@ enum DoctorChecks {
     /// - Parameters:
     ///   - path: where the file is looked for; `nil` when neither ROTOR_CONFIG, XDG_CONFIG_HOME nor HOME is set.
     ///   - version: the version of the file's policy when it is valid; `nil` when there is no file or it is invalid.
-    ///   - error: the file's one-line error when it is invalid.
-    static func config(path: String?, version: String?, error: String?) -> DoctorFinding {
+    ///   - error: why the file is invalid (or missing where ROTOR_CONFIG points).
+    static func config(path: String?, version: String?, error: ConfigFileError?) -> DoctorFinding {
         if let error {
-            return DoctorFinding(
-                check: "config", status: .action, summary: error,
-                fix: "correct that line (docs/routing.md lists the keys), then run `rotor policy check`")
+            let fix = error.line == nil
+                ? "see the end of that line for what to do, then run `rotor policy check`"
+                : "correct that line (docs/routing.md lists the keys), then run `rotor policy check`"
+            return DoctorFinding(check: "config", status: .action, summary: error.description, fix: fix)
         }
         guard let path else {
             return .ok("config", "no config file (neither ROTOR_CONFIG nor HOME is set): the default policy is in force")

@@ -112,15 +112,19 @@ struct DoctorFacts {
 
     /// The config file at its location, resolved against the stored accounts.
     private func configFinding(accounts: [Account]) -> DoctorFinding {
-        guard let location = ConfigLocation.url(environment: environment) else {
-            return DoctorChecks.config(path: nil, version: nil, error: nil)
+        let location: URL?
+        do {
+            location = try ConfigLocation.url(environment: environment)
+        } catch {
+            return DoctorChecks.config(path: error.path, version: nil, error: error)
         }
+        guard let location else { return DoctorChecks.config(path: nil, version: nil, error: nil) }
+        let path = location.path(percentEncoded: false)
         do {
             let loaded = try PolicyFile.load(at: location, accounts: accounts)
-            return DoctorChecks.config(
-                path: location.path(percentEncoded: false), version: loaded?.policy.version, error: nil)
+            return DoctorChecks.config(path: path, version: loaded?.policy.version, error: nil)
         } catch {
-            return DoctorChecks.config(path: location.path(percentEncoded: false), version: nil, error: error.description)
+            return DoctorChecks.config(path: path, version: nil, error: error)
         }
     }
 

@@ -37,9 +37,9 @@ struct AccountsJSON: Encodable {
         email = account.email
         plan = account.plan
         chatgptAccountID = account.chatgptAccountID
-        let reservation = policy.shownReservation(of: account, at: now)
-        state = reservation == nil ? account.state(at: now).name : "reserved"
-        stateReason = reservation?.detail ?? account.status.reason
+        let shown = policy.shownState(of: account, at: now)
+        state = shown.name
+        stateReason = shown.reservation?.detail ?? account.status.reason
         cooldownUntil = cooldown.map { ClockTime.iso8601($0.until) }
         cooldownReason = cooldown?.reason.rawValue
         lastUsedAt = account.lastUsedAt.map(ClockTime.iso8601)

@@ -81,11 +81,11 @@ struct StatusJSON: Encodable {
             label = entry.account.label
             email = entry.account.email
             plan = entry.account.plan
-            state = entry.reservation == nil ? entry.state.name : "reserved"
-            switch entry.state {
+            state = entry.shown.name
+            switch entry.shown.state {
             case .ready:
-                stateReason = entry.reservation?.detail
-                stateUntil = entry.reservedUntil.map(ClockTime.iso8601)
+                stateReason = entry.shown.reservation?.detail
+                stateUntil = entry.shown.reservedUntil.map(ClockTime.iso8601)
             case .cooling(let until, let reason):
                 stateReason = reason.rawValue
                 stateUntil = ClockTime.iso8601(until)

@@ -24,8 +24,8 @@ extension StatusReport {
     private func block(_ entry: Entry, nameWidth: Int, style: TextStyle) -> String {
         var header = [style.paint(AccountsTable.name(of: entry.account), .bold)]
         if let plan = entry.account.plan { header.append(plan) }
-        header.append(entry.reservation.map { style.paint($0.description, .yellow) }
-            ?? stateText(entry.state, style: style))
+        header.append(entry.shown.reservation.map { style.paint($0.description, .yellow) }
+            ?? stateText(entry.shown.state, style: style))
         var lines = [header.joined(separator: " · ")]
         for window in entry.windows {
             lines.append("  " + windowLine(window, nameWidth: nameWidth, style: style))

@@ -37,11 +37,8 @@ struct StatusReport: Equatable {
     /// One account's block.
     struct Entry: Equatable {
         var account: Account
-        var state: AccountState
-        /// The window at its reserve when the account is otherwise ready: it shows as `reserved`.
-        var reservation: Reservation?
-        /// When a reserved account leaves its reserves (the latest reset of its reserved windows), when known.
-        var reservedUntil: Date?
+        /// Its state as shown: `reserved` while it could serve but is at a reserve.
+        var shown: ShownAccountState
         /// Its windows, shortest first (a window of unknown length last).
         var windows: [Window]
         /// When its usage was last seen; `nil` when never.
@@ -69,9 +66,8 @@ struct StatusReport: Equatable {
             sums[entry.accountID, default: UsageReport.Sums()].add(entry.tokens)
         }
         entries = accounts.map { account in
-            Entry(account: account, state: account.state(at: now),
-                  reservation: policy.shownReservation(of: account, at: now),
-                  reservedUntil: policy.reserveEnds(for: account, at: now), windows: Self.windows(of: account.usage, now: now), usageObservedAt: account.usage?.observedAt,
+            Entry(account: account, shown: policy.shownState(of: account, at: now),
+                  windows: Self.windows(of: account.usage, now: now), usageObservedAt: account.usage?.observedAt,
                   today: sums[account.id] ?? UsageReport.Sums(), refreshError: refreshFailures[account.id])
         }
         var ready = 0
@@ -79,9 +75,9 @@ struct StatusReport: Equatable {
         var nextReset: Date?
         var weeklyLeft = 0.0
         for entry in entries {
-            switch entry.state {
+            switch entry.shown.state {
             case .ready:
-                if entry.reservation == nil { ready += 1 } else { reserved += 1 }
+                if entry.shown.reservation == nil { ready += 1 } else { reserved += 1 }
                 let usage = entry.account.usage
                 weeklyLeft += usage.flatMap { usage in
                     usage.window(named: .weekly)?.remainingPercent(at: now, observedAt: usage.observedAt)

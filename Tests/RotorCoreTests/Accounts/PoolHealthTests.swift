@@ -32,4 +32,20 @@ struct PoolHealthTests {
     func status(_ name: String, accounts: [Account], expected: PoolHealth.Status) {
         #expect(PoolHealth(accounts: accounts, now: testNow).status == expected, "\(name)")
     }
+
+    /// Under a policy with a reserve, an account at it counts as reserved: a pool with another ready account stays
+    /// healthy; a pool of reserved accounts only is degraded when the policy spends reserves and unhealthy when it
+    /// waits (every request would be answered 429).
+    @Test func reservedAccountsUnderAPolicy() {
+        let atReserve = testAccount(7, usage: UsageSnapshot(
+            secondary: UsageWindow(usedPercent: 80, windowMinutes: 10_080, resetsAt: testNow.addingTimeInterval(86_400)),
+            observedAt: testNow))
+        let spend = RoutingPolicy(reserves: [.weekly: 30])
+        let wait = RoutingPolicy(reserves: [.weekly: 30], whenAllReserved: .wait)
+        let mixed = PoolHealth(accounts: [testAccount(1), atReserve], policy: spend, now: testNow)
+        #expect((mixed.ready, mixed.reserved, mixed.status) == (1, 1, .healthy))
+        #expect(PoolHealth(accounts: [atReserve], policy: spend, now: testNow).status == .degraded)
+        #expect(PoolHealth(accounts: [atReserve], policy: wait, now: testNow).status == .unhealthy)
+        #expect(PoolHealth(accounts: [atReserve], now: testNow).ready == 1, "without a reserve it is ready")
+    }
 }

@@ -68,7 +68,7 @@ struct ProxyAnswerTests {
         AnswerRow(answer: .reservesKept(accounts: 1, resetsAt: 1_767_229_200, retryAfterSeconds: 3_600),
                   status: 429, type: "usage_limit_reached", code: nil,
                   message: "The usable account is at the reserve the routing policy keeps (when-all-reserved = "
-                      + "\"wait\"); the first leaves it at 2026-01-01T01:00:00Z. Lower the reserve or set "
+                      + "\"wait\"); an account can serve again at 2026-01-01T01:00:00Z. Lower the reserve or set "
                       + "when-all-reserved = \"use-reserve\" in the rotor config file to spend it.",
                   retryAfter: 3_600),
         AnswerRow(answer: .poolBusy(accounts: 1, reason: .network, retryAfterSeconds: 5), status: 429,

@@ -137,7 +137,7 @@ struct RoutingPolicyTests {
         #expect(reservations.map(\.description) == ["reserved (weekly 71% used, keeps 30%)"])
         #expect(policy.reservations(of: accounts[1], at: testNow).isEmpty)
         #expect(Self.choose(policy, from: accounts)
-            == AccountSelection.Choice(account: testID(2), reason: "only usable account"))
+            == AccountSelection.Choice(account: testID(2), reason: "only account above its reserve"))
         #expect(Self.choose(.default, from: accounts)
             == AccountSelection.Choice(account: testID(1), reason: "most headroom 29%"))
 
@@ -182,12 +182,14 @@ struct RoutingPolicyTests {
         var spend = wait
         spend.whenAllReserved = .useReserve
         #expect(Self.choose(spend, from: accounts) == AccountSelection.Choice(
-            account: testID(1), reason: "every usable account reserved, spending reserves; most headroom 20%"))
+            account: testID(1), reason: "every usable account reserved, spending reserves; most headroom 20%",
+            spendsReserves: true))
         spend.strategy = .resetFirst
         #expect(Self.choose(spend, from: accounts) == AccountSelection.Choice(
             account: testID(2),
             reason: "every usable account reserved, spending reserves; "
-                + "reset-first: weekly resets 2026-01-02T00:00:00Z"))
+                + "reset-first: weekly resets 2026-01-02T00:00:00Z",
+            spendsReserves: true))
     }
 
     /// Affinity holds unless the bound account is at its reserve; while reserves are spent it holds again.
@@ -204,6 +206,7 @@ struct RoutingPolicyTests {
         #expect(Self.choose(policy, from: accounts, preferred: bound)
             == AccountSelection.Choice(account: testID(3), reason: "most headroom 80%"))
         #expect(Self.choose(policy, from: [accounts[0]], preferred: bound) == AccountSelection.Choice(
-            account: testID(1), reason: "bound to conversation; every usable account reserved, spending reserves"))
+            account: testID(1), reason: "bound to conversation; every usable account reserved, spending reserves",
+            spendsReserves: true))
     }
 }

@@ -31,4 +31,15 @@ struct RoutingPolicyVersionTests {
         changed.strategy = .drain
         #expect(changed.version != policy.version)
     }
+
+    /// An account's own reserve of 0 under a pool reserve exempts it: that routes differently, so it has a version
+    /// of its own; an account's reserve equal to the pool's changes nothing.
+    @Test func anAccountsExemptionCounts() {
+        let pool = RoutingPolicy(reserves: [.weekly: 30])
+        let exempt = RoutingPolicy(reserves: [.weekly: 30], accountReserves: [testID(1): [.weekly: 0]])
+        let same = RoutingPolicy(reserves: [.weekly: 30], accountReserves: [testID(1): [.weekly: 30]])
+        #expect(exempt.version != pool.version)
+        #expect(exempt.canonicalJSON.contains(#""reserve":{"weekly":0}"#))
+        #expect(same.version == pool.version)
+    }
 }

@@ -73,8 +73,8 @@ struct RequestRoutingReserveTests {
             return
         }
         #expect(plan.account == testID(1))
-        #expect(plan.reason == "every usable account reserved, spending reserves; most headroom 20%; "
-            + "skipped acct2 reserved (weekly 90% used, keeps 30%)")
+        #expect(plan.reason == "every usable account reserved, spending reserves; most headroom 20%",
+                "acct2 lost by headroom, not by its reserve: it is not listed as skipped")
     }
 
     /// `--account` pins the user's explicit choice: its reserve does not apply, and the row says it is pinned.
@@ -94,5 +94,61 @@ struct RequestRoutingReserveTests {
         }
         #expect(plan.account == testID(1))
         #expect(plan.reason == "pinned account")
+    }
+
+    /// `wait` with one account cooling and one reserved: the answer counts only the reserved one as usable and names
+    /// whichever comes back first — here the cooling account, in an hour, before the reserve ends in a day.
+    @Test func waitWithACoolingAccountNamesTheFirstReturn() {
+        let accounts = [
+            testAccount(1, cooldown: Cooldown(until: testNow.addingTimeInterval(3_600), reason: .usageLimit)),
+            testAccount(2, usage: Self.weekly(90, resetsIn: 86_400)),
+        ]
+        var machine = RequestRouting.StateMachine(
+            request: RequestRoutingTests.request(), policy: RoutingPolicy(reserves: [.weekly: 30], whenAllReserved: .wait),
+            startedAt: testNow)
+        guard case .answer(let answer, let record) = machine.next(accounts: accounts, now: testNow) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(answer == .respond(.reservesKept(accounts: 1, resetsAt: Int(testNow.timeIntervalSince1970) + 3_600,
+                                                 retryAfterSeconds: 3_600)))
+        #expect(record.reason == "every usable account reserved: acct1 is out (usage-limit until "
+            + "2026-01-01T01:00:00Z), acct2 reserved (weekly 90% used, keeps 30%)")
+    }
+
+    /// A reserve that ends within the wait is waited for, like a cooldown, before it is answered dry.
+    @Test func aReserveEndingSoonIsWaitedFor() {
+        let accounts = [testAccount(1, usage: Self.weekly(90, resetsIn: 10))]
+        var machine = RequestRouting.StateMachine(
+            request: RequestRoutingTests.request(), policy: RoutingPolicy(reserves: [.weekly: 30], whenAllReserved: .wait),
+            startedAt: testNow)
+        #expect(machine.next(accounts: accounts, now: testNow) == .wait(
+            until: testNow.addingTimeInterval(10),
+            reason: "no usable account; an account leaves its reserve at 2026-01-01T00:00:10Z"))
+    }
+
+    /// A window seen at its reserve without a reset is trusted for an hour after it was seen, as a used-up window
+    /// without a reset is: then the account is tried again and its numbers learned afresh.
+    @Test func aReserveWithoutAResetLapsesAfterTheBound() {
+        let seen = testNow.addingTimeInterval(-600)
+        let account = testAccount(1, usage: UsageSnapshot(
+            secondary: UsageWindow(usedPercent: 90, windowMinutes: 10_080, resetsAt: nil), observedAt: seen))
+        let policy = RoutingPolicy(reserves: [.weekly: 30], whenAllReserved: .wait)
+        #expect(policy.reserveEnds(for: account, at: testNow) == seen.addingTimeInterval(3_600))
+        var machine = RequestRouting.StateMachine(request: RequestRoutingTests.request(), policy: policy,
+                                                  startedAt: testNow)
+        guard case .answer(.respond(let answer), _) = machine.next(accounts: [account], now: testNow) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(answer.resetsAt == Int(seen.timeIntervalSince1970) + 3_600)
+        #expect(policy.reservations(of: account, at: seen.addingTimeInterval(3_600)).isEmpty)
+        var later = RequestRouting.StateMachine(request: RequestRoutingTests.request(), policy: policy,
+                                                startedAt: seen.addingTimeInterval(3_600))
+        guard case .attempt(let plan) = later.next(accounts: [account], now: seen.addingTimeInterval(3_600)) else {
+            Issue.record("expected an attempt once the reserve lapsed")
+            return
+        }
+        #expect(plan.account == testID(1))
     }
 }

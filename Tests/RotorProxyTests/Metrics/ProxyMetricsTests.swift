@@ -40,7 +40,7 @@ struct ProxyMetricsTests {
         #expect(Set(samples.family("rotor_token_refreshes_total").keys)
             == Set(["success", "needs_login", "failed"].map { #"rotor_token_refreshes_total{result="\#($0)"}"# }))
         #expect(Set(samples.family("rotor_accounts").keys)
-            == Set(["ready", "cooling", "needs_login", "disabled"].map { #"rotor_accounts{state="\#($0)"}"# }))
+            == Set(["ready", "reserved", "cooling", "needs_login", "disabled"].map { #"rotor_accounts{state="\#($0)"}"# }))
         #expect(samples.values.filter { $0.value != 0 }.isEmpty)
     }
 
@@ -120,7 +120,7 @@ struct ProxyMetricsTests {
         metrics.tokenRefreshed(.needsLogin)
         metrics.tokenRefreshed(.failed)
         var pool = PoolHealth(accounts: [], now: Self.start)
-        (pool.ready, pool.cooling, pool.needsLogin, pool.disabled) = (3, 2, 1, 4)
+        (pool.ready, pool.reserved, pool.cooling, pool.needsLogin, pool.disabled) = (3, 5, 2, 1, 4)
         let samples = try Self.samples(metrics, pool: pool)
         #expect(samples.family("rotor_token_refreshes_total") == [
             #"rotor_token_refreshes_total{result="success"}"#: 2,
@@ -128,8 +128,9 @@ struct ProxyMetricsTests {
             #"rotor_token_refreshes_total{result="failed"}"#: 1,
         ])
         #expect(samples.family("rotor_accounts") == [
-            #"rotor_accounts{state="ready"}"#: 3, #"rotor_accounts{state="cooling"}"#: 2,
-            #"rotor_accounts{state="needs_login"}"#: 1, #"rotor_accounts{state="disabled"}"#: 4,
+            #"rotor_accounts{state="ready"}"#: 3, #"rotor_accounts{state="reserved"}"#: 5,
+            #"rotor_accounts{state="cooling"}"#: 2, #"rotor_accounts{state="needs_login"}"#: 1,
+            #"rotor_accounts{state="disabled"}"#: 4,
         ])
     }
 }

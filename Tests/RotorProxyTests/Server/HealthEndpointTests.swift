@@ -48,7 +48,7 @@ struct HealthEndpointTests {
             #expect(answer.status == 200)
             #expect(answer.headers["content-type"].first == "application/json")
             #expect(answer.body
-                == #"{"accounts":{"cooling":0,"disabled":1,"needs_login":0,"ready":2},"status":"healthy","uptime_s":90}"#)
+                == #"{"accounts":{"cooling":0,"disabled":1,"needs_login":0,"ready":2,"reserved":0},"status":"healthy","uptime_s":90}"#)
         }
     }
 
@@ -64,7 +64,7 @@ struct HealthEndpointTests {
             let answer = try await proxy.send(proxy.get("/healthz"))
             #expect(answer.status == 200)
             #expect(answer.body
-                == #"{"accounts":{"cooling":1,"disabled":0,"needs_login":1,"ready":1},"status":"degraded","uptime_s":0}"#)
+                == #"{"accounts":{"cooling":1,"disabled":0,"needs_login":1,"ready":1,"reserved":0},"status":"degraded","uptime_s":0}"#)
         }
     }
 
@@ -80,7 +80,7 @@ struct HealthEndpointTests {
             let answer = try await proxy.send(proxy.get("/healthz"))
             #expect(answer.status == 503)
             #expect(answer.body
-                == #"{"accounts":{"cooling":1,"disabled":1,"needs_login":0,"ready":0},"status":"unhealthy","uptime_s":0}"#)
+                == #"{"accounts":{"cooling":1,"disabled":1,"needs_login":0,"ready":0,"reserved":0},"status":"unhealthy","uptime_s":0}"#)
             clock.advance(by: .seconds(61))
             let later = try await proxy.send(proxy.get("/healthz"))
             #expect(later.status == 200)
@@ -96,7 +96,7 @@ struct HealthEndpointTests {
         try await withHealthProxy(accounts, clock: clock, configure: { $0.pinnedAccount = pinned }) { proxy, _ in
             let answer = try await proxy.send(proxy.get("/healthz"))
             #expect(answer.status == 503)
-            #expect(answer.body.contains(#""accounts":{"cooling":1,"disabled":0,"needs_login":0,"ready":0}"#))
+            #expect(answer.body.contains(#""accounts":{"cooling":1,"disabled":0,"needs_login":0,"ready":0,"reserved":0}"#))
         }
     }
 

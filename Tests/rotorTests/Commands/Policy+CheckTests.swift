@@ -2,7 +2,7 @@ import Foundation
 import RotorCore
 import Testing
 
-/// `rotor policy check [FILE]` over a real home whose ROTOR_CONFIG is a file in the test's own folder.
+/// `rotor policy check [FILE]` over a real home whose config file is in the test's own folder.
 struct PolicyCheckTests {
     static let candidate = """
         [routing]

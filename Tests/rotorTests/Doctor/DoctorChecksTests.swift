@@ -1,4 +1,5 @@
 import Foundation
+import RotorConfig
 import RotorCore
 import Testing
 
@@ -70,10 +71,18 @@ struct DoctorChecksTests {
 
     @Test func anInvalidConfigFileNeedsActionAndAValidOneIsNamed() {
         let invalid = DoctorChecks.config(
-            path: "/c.toml", version: nil, error: "/c.toml:2: routing.strategy: \"x\" is not a strategy; use headroom")
+            path: "/c.toml", version: nil,
+            error: ConfigFileError(path: "/c.toml", line: 2, key: "routing.strategy",
+                                   problem: "\"x\" is not a strategy; use headroom"))
         #expect(invalid.status == .action)
         #expect(invalid.summary == "/c.toml:2: routing.strategy: \"x\" is not a strategy; use headroom")
         #expect(invalid.fix == "correct that line (docs/routing.md lists the keys), then run `rotor policy check`")
+        let missing = DoctorChecks.config(
+            path: "/c.toml", version: nil,
+            error: ConfigFileError(path: "/c.toml", problem: "no such file, and ROTOR_CONFIG names it; create it, or "
+                + "unset ROTOR_CONFIG"))
+        #expect(missing.status == .action)
+        #expect(missing.fix == "see the end of that line for what to do, then run `rotor policy check`")
         #expect(DoctorChecks.config(path: "/c.toml", version: "1a2b3c4d", error: nil)
             == .ok("config", "/c.toml is in force (policy 1a2b3c4d)"))
         #expect(DoctorChecks.config(path: "/c.toml", version: nil, error: nil)

@@ -5,7 +5,7 @@ import RotorTestSupport
 import Testing
 
 /// A throw-away user environment: a temp HOME with a CODEX_HOME, a ROTOR_HOME that does not exist yet and a
-/// ROTOR_CONFIG in the temp HOME (so a developer's own config never changes a result).
+/// XDG_CONFIG_HOME in the temp HOME (so a developer's own config never changes a result).
 struct RotorHome {
     private let temporary: TemporaryDirectory
 
@@ -20,8 +20,8 @@ struct RotorHome {
     var rotorHome: URL { root.appending(path: "rotor-state") }
     var codexHome: URL { root.appending(path: "codex") }
     var databaseURL: URL { rotorHome.appending(path: "rotor.sqlite") }
-    /// The config file rotor reads (ROTOR_CONFIG); it does not exist until ``writeConfig(_:)``.
-    var configURL: URL { root.appending(path: "config.toml") }
+    /// The config file rotor reads (under XDG_CONFIG_HOME); it does not exist until ``writeConfig(_:)``.
+    var configURL: URL { root.appending(path: "config/rotor/config.toml") }
 
     /// The environment rotor runs with: nothing from the developer's own environment leaks in.
     var environment: [String: String] {
@@ -30,9 +30,7 @@ struct RotorHome {
             "HOME": root.path,
             "ROTOR_HOME": rotorHome.path,
             "CODEX_HOME": codexHome.path,
-            "ROTOR_CONFIG": configURL.path,
-            // Never read while ROTOR_CONFIG is set; set all the same, so nothing of the developer's own leaks in.
-            "XDG_CONFIG_HOME": root.appending(path: "xdg-config").path,
+            "XDG_CONFIG_HOME": root.appending(path: "config").path,
             "TZ": "UTC",
         ]
     }
@@ -45,8 +43,10 @@ struct RotorHome {
         return url.path
     }
 
-    /// Writes the config file rotor reads (ROTOR_CONFIG).
+    /// Writes the config file rotor reads.
     func writeConfig(_ text: String) throws {
+        try FileManager.default.createDirectory(at: configURL.deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
         try Data(text.utf8).write(to: configURL)
     }
 
