@@ -35,3 +35,24 @@ extension RoutingPolicy {
         return (try? PolicyFile.load(at: url, accounts: accounts))??.policy ?? .default
     }
 }
+
+extension ConfigFileError {
+    /// After `rotor accounts remove` or `rename`: the config file's error against the accounts as they are now, when
+    /// it names an account that changed (the next `rotor run` or `rotor proxy` would refuse to start on it); `nil`
+    /// when there is no file or it still passes the check.
+    static func afterAccountsChanged(environment: [String: String], accounts: [Account]) -> ConfigFileError? {
+        do {
+            guard let url = try ConfigLocation.url(environment: environment) else { return nil }
+            _ = try PolicyFile.load(at: url, accounts: accounts)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// The warning `rotor accounts remove` and `rename` print about it.
+    var noticeAfterAccountsChanged: String {
+        "warning: the config file no longer passes the check: \(description). Fix it before the next `rotor run` "
+            + "(runbooks/change-routing-policy.md)."
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotorConfig
 import RotorCore
 import RotorStore
 
@@ -24,7 +25,8 @@ extension Rotor.Accounts {
         var yes = false
 
         func run() throws {
-            let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
+            let environment = ProcessInfo.processInfo.environment
+            let store = try AccountStore(directory: .resolve(environment: environment))
             let account = try AccountSelector(selector).matchUnambiguously(in: store.accounts())
             if !yes {
                 guard Confirmation.canAsk else { throw CommandError.confirmationRequired(account) }
@@ -34,6 +36,9 @@ extension Rotor.Accounts {
             }
             try store.remove(account.id)
             print("Removed \(account.label) (\(account.id.shortID))")
+            if let broken = ConfigFileError.afterAccountsChanged(environment: environment, accounts: try store.accounts()) {
+                CommandOutput.printNotice(broken.noticeAfterAccountsChanged)
+            }
         }
     }
 }

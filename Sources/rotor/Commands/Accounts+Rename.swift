@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotorConfig
 import RotorCore
 import RotorStore
 
@@ -24,11 +25,15 @@ extension Rotor.Accounts {
         var label: String
 
         func run() throws {
-            let store = try AccountStore(directory: .resolve(environment: ProcessInfo.processInfo.environment))
+            let environment = ProcessInfo.processInfo.environment
+            let store = try AccountStore(directory: .resolve(environment: environment))
             let account = try AccountSelector(selector).match(in: store.accounts())
             try store.rename(account.id, to: label)
             let renamed = try store.account(account.id)?.label ?? label
             print("Renamed \(account.label) to \(renamed) (\(account.id.shortID))")
+            if let broken = ConfigFileError.afterAccountsChanged(environment: environment, accounts: try store.accounts()) {
+                CommandOutput.printNotice(broken.noticeAfterAccountsChanged)
+            }
         }
     }
 }

@@ -93,6 +93,25 @@ struct AccountsTests {
         #expect(try listJSON(home).map { $0["label"] as? String } == ["work"])
     }
 
+    /// Removing an account the config file names warns that the file no longer passes the check (the next
+    /// `rotor run` would refuse it); removing another one says nothing of the file.
+    @Test func removeWarnsWhenTheConfigFileNamesTheAccount() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        for email in ["a@x.io", "b@x.io", "c@x.io"] {
+            _ = try home.rotor("accounts", "import", home.writeAuthFile(AuthFile.login(email: email), name: email))
+        }
+        try home.writeConfig("[accounts.\"b@x.io\"]\npriority = 2\n")
+        let unrelated = try home.rotor("accounts", "remove", "c@x.io", "--yes")
+        #expect(unrelated.status == 0)
+        #expect(unrelated.stderr.isEmpty, "\(unrelated.stderr)")
+        let named = try home.rotor("accounts", "remove", "b@x.io", "--yes")
+        #expect(named.status == 0)
+        #expect(named.stderrLines.count == 1)
+        #expect(named.stderr.hasPrefix("warning: the config file no longer passes the check: \(home.configURL.path):1: "))
+        #expect(named.stderr.hasSuffix("Fix it before the next `rotor run` (runbooks/change-routing-policy.md).\n"))
+    }
+
     /// `reset` clears the latest usage snapshot with the cooldown, but never the usage history.
     @Test func resetKeepsUsageHistory() throws {
         let home = try RotorHome()
