@@ -5,9 +5,9 @@ public struct LoadedPolicy: Sendable, Equatable {
     /// The policy: the file's values over ``RoutingPolicy/default``'s.
     public var policy: RoutingPolicy
     /// Where each effective value came from, for `policy show`: key path (e.g. `routing.strategy`,
-    /// `routing.reserve.weekly`, `accounts."work".priority`) → line in the file.
+    /// `routing.reserve.weekly`, `accounts.<account id>.priority`) → line in the file.
     ///
-    /// A window is named as rotor names it (`weekly` also for a file's `7d`) and an account by its label (whichever
+    /// A window is named as rotor names it (`weekly` also for a file's `7d`) and an account by its id (whichever
     /// selector the file used). A value the file does not state has no entry: it is the default.
     public var lines: [String: Int]
     /// The file's path as given.

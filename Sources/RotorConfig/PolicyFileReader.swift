@@ -89,7 +89,7 @@ struct PolicyFileReader {
     }
 
     private mutating func readAccount(_ entry: TOMLTable, _ account: Account, at: [String]) throws(ConfigFileError) {
-        let linesPrefix = render(["accounts", account.label])
+        let linesPrefix = "accounts.\(account.id.rawValue)"
         for key in ordered(entry, at: at) {
             let keyPath = at + [key]
             switch key {

@@ -43,14 +43,14 @@ struct PolicyFileTests {
             whenAllReserved: .wait))
         #expect(loaded.lines == [
             "routing.strategy": 2, "routing.reserve.5h": 3, "routing.reserve.weekly": 3,
-            "routing.when-all-reserved": 4, #"accounts."work".priority"#: 7, #"accounts."work".reserve.weekly"#: 8,
-            #"accounts."home".priority"#: 11,
+            "routing.when-all-reserved": 4, "accounts.\(Self.work.id.rawValue).priority": 7,
+            "accounts.\(Self.work.id.rawValue).reserve.weekly": 8, "accounts.\(Self.home.id.rawValue).priority": 11,
         ])
         #expect(loaded.path == "/c.toml")
     }
 
     /// Dotted keys, a top-level `routing.x` spelling and windows spelled another way name the same things; windows
-    /// are keyed by rotor's name for them, accounts by label whatever selector the file used.
+    /// are keyed by rotor's name for them, accounts by id whatever selector the file used.
     @Test func otherSpellingsOfTheSameKeys() throws {
         let text = """
             routing.strategy = "round-robin"
@@ -61,7 +61,7 @@ struct PolicyFileTests {
         #expect(loaded.policy == RoutingPolicy(
             strategy: .roundRobin, reserves: [.weekly: 15], accountReserves: [Self.work.id: [.fiveHours: 5]]))
         #expect(loaded.lines == [
-            "routing.strategy": 1, "routing.reserve.weekly": 2, #"accounts."work".reserve.5h"#: 3,
+            "routing.strategy": 1, "routing.reserve.weekly": 2, "accounts.\(Self.work.id.rawValue).reserve.5h": 3,
         ])
     }
 

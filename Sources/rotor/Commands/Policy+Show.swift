@@ -68,7 +68,7 @@ struct PolicyShowEntry: Equatable, Encodable {
         entries.append(PolicyShowEntry(
             key: "when-all-reserved", value: policy.whenAllReserved.name, source: source("routing.when-all-reserved")))
         for account in accounts {
-            let prefix = "accounts.\"\(account.label)\""
+            let prefix = "accounts.\(account.id.rawValue)"
             entries.append(PolicyShowEntry(
                 key: "\(account.label) priority", value: String(policy.priority(of: account.id)),
                 source: source(prefix + ".priority")))
