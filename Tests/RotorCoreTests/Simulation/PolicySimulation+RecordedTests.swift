@@ -57,4 +57,18 @@ struct PolicySimulationRecordedTests {
         #expect(simulation.accounts.map(\.plan) == ["plus", "pro", "team"])
         #expect(simulation.requests == [5, 8, 9, 12, 15].map(Self.minutes))
     }
+
+    /// An account whose history shows only a weekly window (a plan without a 5h one) is simulated with that window
+    /// alone, not with the 5h window another account's history shows; an account without history gets both.
+    @Test func anAccountKeepsTheWindowsItsHistoryShows() {
+        let weeklyOnly = UsageHistoryEntry(
+            accountID: testID(1),
+            usage: UsageSnapshot(primary: UsageWindow(usedPercent: 30, windowMinutes: 10_080, resetsAt: Self.minutes(900)),
+                                 observedAt: Self.minutes(0)),
+            plan: "team")
+        let simulation = PolicySimulation(
+            replaying: [], usage: [weeklyOnly, Self.history[3]], accounts: (1...3).map { testAccount($0) },
+            from: Self.minutes(5), to: Self.minutes(60))
+        #expect(simulation.accounts.map { $0.windows.map(\.name) } == [[.weekly], [.fiveHours], [.fiveHours, .weekly]])
+    }
 }
