@@ -70,11 +70,12 @@ extension PolicySimulation {
 
     /// A simulation that replays the served requests between `start` and `end` against `accounts`.
     ///
-    /// Each account starts as its latest history entry at or before `start` shows it (else its first entry, taken
-    /// as the state at the start; an account without history starts with the windows the history names, unused);
-    /// a window that reset before `start` starts at 0 %. Its windows reset at the resets the history recorded
-    /// for them after `start`, then every window length. A request costs what ``RequestCosts/estimate(usage:requests:)``
-    /// finds for the account's plan (its stored plan, else the latest one its history recorded).
+    /// Each account has the windows its own history shows (an account without history, every window the history
+    /// names, unused) and starts as its latest history entry at or before `start` shows it (else its first entry,
+    /// taken as the state at the start); a window that reset before `start` starts at 0 %. Its windows reset at
+    /// the resets the history recorded for them after `start`, then every window length. A request costs what
+    /// ``RequestCosts/estimate(usage:requests:)`` finds for the account's plan (its stored plan, else the latest
+    /// one its history recorded).
     public init(
         replaying requests: [ServedRequest],
         usage: [UsageHistoryEntry],
@@ -93,7 +94,8 @@ extension PolicySimulation {
             let entries = history[account.id] ?? []
             let plan = account.plan ?? entries.last?.plan
             let base = entries.last { $0.usage.observedAt <= start } ?? entries.first
-            let windows = names.sorted().map { name in
+            let own = Set(entries.flatMap { [$0.usage.primary?.name, $0.usage.secondary?.name].compactMap { $0 } })
+            let windows = (own.isEmpty ? names : own).sorted().map { name in
                 var used = 0.0
                 if let base, let window = base.usage.window(named: name),
                    window.reset(observedAt: base.usage.observedAt).map({ $0 > start }) ?? true {
