@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The routing policy's config file is TOML, like Codex's own config; TOMLKit wraps toml++, a complete
+        // TOML 1.0 parser that reports where a syntax error is.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Pure values, policies and state machines: no I/O, no clock reads, no global randomness.
@@ -100,6 +103,16 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // The config file (TOML): the routing policy it states, checked against the accounts, with its errors'
+        // file and line.
+        .target(
+            name: "RotorConfig",
+            dependencies: [
+                "RotorCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         // Hand-written because no maintained package sets Linux's parent-death signal between fork and exec.
         .target(name: "CRotorSpawn"),
         // Launches the user's tool as a child that shares the terminal and dies with rotor.
@@ -117,6 +130,7 @@ let package = Package(
                 "RotorAuth",
                 "RotorProxy",
                 "RotorLauncher",
+                "RotorConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,6 +164,9 @@ let package = Package(
         .testTarget(name: "RotorTestSupportTests", dependencies: ["RotorTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "RotorCoreTests", dependencies: ["RotorCore", "RotorTestSupport"], swiftSettings: upcomingFeatures),
+        .testTarget(
+            name: "RotorConfigTests", dependencies: ["RotorConfig", "RotorCore", "RotorTestSupport"],
+            swiftSettings: upcomingFeatures),
         .testTarget(
             name: "RotorPlatformTests", dependencies: ["RotorPlatform", "RotorTestSupport"],
             swiftSettings: upcomingFeatures),
@@ -198,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "rotorTests",
             dependencies: [
-                "rotor", "RotorCore", "RotorStore", "RotorProxy", "RotorTestSupport",
+                "rotor", "RotorCore", "RotorStore", "RotorProxy", "RotorConfig", "RotorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcomingFeatures

@@ -17,9 +17,10 @@ struct Rotor: AsyncParsableCommand {
               rotor run -- codex       Run Codex through the rotation proxy.
               rotor status             See which accounts can serve, and their usage.
               rotor log                See which account served each request, and why.
+              rotor policy show        See the routing policy in force (docs/routing.md).
             """,
         version: RotorVersion.current,
-        subcommands: [Run.self, Accounts.self, Status.self, Proxy.self, Log.self, Usage.self, Doctor.self]
+        subcommands: [Run.self, Accounts.self, Status.self, Proxy.self, Log.self, Usage.self, Doctor.self, Policy.self]
     )
 }
 

@@ -18,6 +18,37 @@ public struct UsageWindowName: Hashable, Sendable, Comparable, CustomStringConve
         self.minutes = minutes
     }
 
+    /// The window a user names in text: `weekly`, else a positive whole number and a unit, `d` (days), `h` (hours)
+    /// or `m` (minutes): `5h`, `2d`, `90m`. `nil` for anything else, for 0 and for a length too large to count in
+    /// minutes. Different spellings of one length name one window (`7d` is `weekly`, `60m` is `1h`).
+    public init?(_ text: String) {
+        if text == "weekly" {
+            self = .weekly
+            return
+        }
+        let unitMinutes: Int
+        switch text.last {
+        case "d": unitMinutes = 1_440
+        case "h": unitMinutes = 60
+        case "m": unitMinutes = 1
+        default: return nil
+        }
+        let digits = text.utf8.dropLast()
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        var count = 0
+        for digit in digits {
+            let (tens, tensOverflow) = count.multipliedReportingOverflow(by: 10)
+            let (sum, sumOverflow) = tens.addingReportingOverflow(Int(digit - UInt8(ascii: "0")))
+            guard !tensOverflow, !sumOverflow else { return nil }
+            count = sum
+        }
+        let (minutes, overflow) = count.multipliedReportingOverflow(by: unitMinutes)
+        guard !overflow, minutes > 0 else { return nil }
+        self.init(minutes: minutes)
+    }
+
     /// `5h`, `weekly`, else `<N>d` or `<N>h` when whole, else `<N>m`.
     public var description: String {
         if minutes == Self.weekly.minutes { return "weekly" }

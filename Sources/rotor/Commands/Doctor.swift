@@ -9,8 +9,8 @@ extension Rotor {
             discussion: """
                 Checks: the state directory's permissions; the database (integrity and schema); accounts that need \
                 a login; cooldowns longer than the limit they came from; the codex binary and its version; a Codex \
-                login that shares a rotor account's refresh token; the ROTOR_ variables; the ports the browser \
-                login uses. It changes nothing. Exit status 1 when a check needs action, else 0.
+                login that shares a rotor account's refresh token; the ROTOR_ variables; the config file; the ports \
+                the browser login uses. It changes nothing. Exit status 1 when a check needs action, else 0.
 
                 Examples:
                   rotor doctor

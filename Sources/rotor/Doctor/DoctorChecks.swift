@@ -95,6 +95,24 @@ enum DoctorChecks {
                              fix: "fix or unset the variable (README lists them)")
     }
 
+    /// The config file: the one in force, or why it is not.
+    /// - Parameters:
+    ///   - path: where the file is looked for; `nil` when neither ROTOR_CONFIG, XDG_CONFIG_HOME nor HOME is set.
+    ///   - version: the version of the file's policy when it is valid; `nil` when there is no file or it is invalid.
+    ///   - error: the file's one-line error when it is invalid.
+    static func config(path: String?, version: String?, error: String?) -> DoctorFinding {
+        if let error {
+            return DoctorFinding(
+                check: "config", status: .action, summary: error,
+                fix: "correct that line (docs/routing.md lists the keys), then run `rotor policy check`")
+        }
+        guard let path else {
+            return .ok("config", "no config file (neither ROTOR_CONFIG nor HOME is set): the default policy is in force")
+        }
+        guard let version else { return .ok("config", "no file at \(path): the default policy is in force") }
+        return .ok("config", "\(path) is in force (policy \(version))")
+    }
+
     /// The ports the browser login comes back to.
     static func loginPorts(busy: [Int], all: [Int]) -> DoctorFinding {
         guard !busy.isEmpty else {

@@ -1,5 +1,6 @@
 import Foundation
 import RotorAuth
+import RotorConfig
 import RotorCore
 import RotorProxy
 import RotorStore
@@ -22,6 +23,7 @@ struct DoctorFacts {
         findings.append(DoctorChecks.codex(path: codex, version: codex.flatMap(Self.version(of:))))
         findings.append(codexLogin(store: store, accounts: accounts))
         findings.append(environmentFinding())
+        findings.append(configFinding(accounts: accounts))
         let busy = await CallbackPorts.busy()
         findings.append(DoctorChecks.loginPorts(busy: busy, all: LoginSettings.defaultCallbackPorts))
         return findings
@@ -106,6 +108,20 @@ struct DoctorFacts {
             (try? store?.credentials(for: account.id))??.refreshToken == login.credentials.refreshToken
         }
         return DoctorChecks.codexLogin(path: location.path, sharedWith: shared)
+    }
+
+    /// The config file at its location, resolved against the stored accounts.
+    private func configFinding(accounts: [Account]) -> DoctorFinding {
+        guard let location = ConfigLocation.url(environment: environment) else {
+            return DoctorChecks.config(path: nil, version: nil, error: nil)
+        }
+        do {
+            let loaded = try PolicyFile.load(at: location, accounts: accounts)
+            return DoctorChecks.config(
+                path: location.path(percentEncoded: false), version: loaded?.policy.version, error: nil)
+        } catch {
+            return DoctorChecks.config(path: location.path(percentEncoded: false), version: nil, error: error.description)
+        }
     }
 
     private func environmentFinding() -> DoctorFinding {

@@ -11,6 +11,27 @@ import Testing
         #expect(UsageWindowName(minutes: minutes).description == name)
     }
 
+    @Test(arguments: [
+        ("5h", 300), ("weekly", 10_080), ("2d", 2_880), ("90m", 90), ("1h", 60), ("7d", 10_080), ("60m", 60),
+        ("05h", 300), ("9223372036854775807m", Int.max),
+    ])
+    func aWindowIsReadFromItsName(text: String, minutes: Int) {
+        #expect(UsageWindowName(text)?.minutes == minutes)
+    }
+
+    @Test(arguments: [
+        "", "h", "0h", "0m", "-5h", "+5h", "5", "5x", "5H", "Weekly", "week", "5 h", " 5h", "5h ", "1.5h", "5hm",
+        "9223372036854775807h", "99999999999999999999m", "١h",
+    ])
+    func anythingElseIsNotAWindow(text: String) {
+        #expect(UsageWindowName(text) == nil)
+    }
+
+    @Test(arguments: ["5h", "weekly", "2d", "90m", "3h"])
+    func aNameReadsBackAsItself(text: String) {
+        #expect(UsageWindowName(text)?.description == text)
+    }
+
     @Test func aSnapshotFindsAWindowWhicheverPositionItArrivedIn() {
         let weeklyFirst = UsageSnapshot(
             primary: UsageWindow(usedPercent: 40, windowMinutes: 10_080),

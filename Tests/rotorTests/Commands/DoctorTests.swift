@@ -40,4 +40,23 @@ struct DoctorTests {
         #expect(text.stdout.contains("fix: run `codex logout`"))
         #expect(text.stdout.hasSuffix("3 check(s) need action.\n"))
     }
+
+    /// An invalid config file needs action (its one-line error, exit 1); a valid one is named as in force.
+    @Test func reportsTheConfigFile() throws {
+        let home = try RotorHome()
+        defer { home.remove() }
+        try home.writeConfig("[routing]\nstrategy = \"drain\"\n")
+        let valid = try home.rotor("doctor")
+        #expect(valid.status == 0, "\(valid.stdout)")
+        #expect(valid.stdout.contains("ok      config           \(home.configURL.path) is in force (policy "),
+                "\(valid.stdout)")
+        try home.writeConfig("[routing]\nstrategy = \"drain\"\nbind = \"0.0.0.0\"\n")
+        let invalid = try home.rotor("doctor")
+        #expect(invalid.status == 1)
+        #expect(invalid.stdout.contains("""
+            action  config           \(home.configURL.path):3: routing.bind: unknown key; [routing] takes strategy, \
+            reserve and when-all-reserved
+                    fix: correct that line (docs/routing.md lists the keys), then run `rotor policy check`
+            """), "\(invalid.stdout)")
+    }
 }

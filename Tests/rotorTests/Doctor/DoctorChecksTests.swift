@@ -67,4 +67,17 @@ struct DoctorChecksTests {
         #expect(DoctorChecks.loginPorts(busy: [1455, 1457], all: [1455, 1457]).status == .action)
         #expect(DoctorChecks.loginPorts(busy: [], all: [1455, 1457]).summary == "ports 1455, 1457 are free")
     }
+
+    @Test func anInvalidConfigFileNeedsActionAndAValidOneIsNamed() {
+        let invalid = DoctorChecks.config(
+            path: "/c.toml", version: nil, error: "/c.toml:2: routing.strategy: \"x\" is not a strategy; use headroom")
+        #expect(invalid.status == .action)
+        #expect(invalid.summary == "/c.toml:2: routing.strategy: \"x\" is not a strategy; use headroom")
+        #expect(invalid.fix == "correct that line (docs/routing.md lists the keys), then run `rotor policy check`")
+        #expect(DoctorChecks.config(path: "/c.toml", version: "1a2b3c4d", error: nil)
+            == .ok("config", "/c.toml is in force (policy 1a2b3c4d)"))
+        #expect(DoctorChecks.config(path: "/c.toml", version: nil, error: nil)
+            == .ok("config", "no file at /c.toml: the default policy is in force"))
+        #expect(DoctorChecks.config(path: nil, version: nil, error: nil).status == .ok)
+    }
 }

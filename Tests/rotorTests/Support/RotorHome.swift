@@ -4,7 +4,8 @@ import RotorStore
 import RotorTestSupport
 import Testing
 
-/// A throw-away user environment: a temp HOME with a CODEX_HOME and a ROTOR_HOME that does not exist yet.
+/// A throw-away user environment: a temp HOME with a CODEX_HOME, a ROTOR_HOME that does not exist yet and a
+/// ROTOR_CONFIG in the temp HOME (so a developer's own config never changes a result).
 struct RotorHome {
     private let temporary: TemporaryDirectory
 
@@ -19,6 +20,8 @@ struct RotorHome {
     var rotorHome: URL { root.appending(path: "rotor-state") }
     var codexHome: URL { root.appending(path: "codex") }
     var databaseURL: URL { rotorHome.appending(path: "rotor.sqlite") }
+    /// The config file rotor reads (ROTOR_CONFIG); it does not exist until ``writeConfig(_:)``.
+    var configURL: URL { root.appending(path: "config.toml") }
 
     /// The environment rotor runs with: nothing from the developer's own environment leaks in.
     var environment: [String: String] {
@@ -27,6 +30,7 @@ struct RotorHome {
             "HOME": root.path,
             "ROTOR_HOME": rotorHome.path,
             "CODEX_HOME": codexHome.path,
+            "ROTOR_CONFIG": configURL.path,
             "TZ": "UTC",
         ]
     }
@@ -37,6 +41,11 @@ struct RotorHome {
         let url = name.map { root.appending(path: $0) } ?? codexHome.appending(path: "auth.json")
         try Data(contents.utf8).write(to: url)
         return url.path
+    }
+
+    /// Writes the config file rotor reads (ROTOR_CONFIG).
+    func writeConfig(_ text: String) throws {
+        try Data(text.utf8).write(to: configURL)
     }
 
     /// Runs `rotor arguments…` in this environment.
