@@ -142,6 +142,8 @@ let package = Package(
             dependencies: [
                 "RotorCore",
                 "RotorStore",
+                // The seeded generator of the policy benchmark's workloads (the one the tests use).
+                "RotorTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,22 +6,8 @@ extension AccountStore {
     /// How long the usage history keeps a snapshot.
     public static let usageHistoryRetention: TimeInterval = 30 * 86_400
 
-    /// One snapshot in an account's usage history.
-    public struct UsageHistoryEntry: Sendable, Hashable {
-        /// The account it was seen for (it may have been removed since).
-        public var accountID: AccountID
-        /// The windows, when (``UsageSnapshot/observedAt``) and where (``UsageSnapshot/source``) they were seen.
-        public var usage: UsageSnapshot
-        /// The account's plan at the time, as far as rotor knew it.
-        public var plan: String?
-
-        /// Creates an entry.
-        public init(accountID: AccountID, usage: UsageSnapshot, plan: String?) {
-            self.accountID = accountID
-            self.usage = usage
-            self.plan = plan
-        }
-    }
+    /// One snapshot in an account's usage history (defined in RotorCore, where a policy simulation reads it).
+    public typealias UsageHistoryEntry = RotorCore.UsageHistoryEntry
 
     /// The history of one account's usage from `start` on, oldest first.
     public func usageHistory(for id: AccountID, since start: Date) throws -> [UsageHistoryEntry] {

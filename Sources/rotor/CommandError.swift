@@ -33,6 +33,13 @@ struct CommandError: UserFacingError, Hashable {
         )
     }
 
+    static func policyFileNotFound(_ path: String) -> CommandError {
+        CommandError(
+            code: .fileNotFound,
+            description: "\(path) does not exist; pass the path of a policy file (TOML, as the config file)"
+        )
+    }
+
     static func fileUnreadable(_ path: String, reason: String) -> CommandError {
         CommandError(
             code: .fileUnreadable,

@@ -4,7 +4,7 @@ import Foundation
 // baseline so the overhead of the real code path is visible.
 
 let benchmarks: [any Benchmark.Type] = [
-    SelectionBenchmark.self, StoreBenchmark.self, StartupBenchmark.self, ProxyBenchmark.self,
+    SelectionBenchmark.self, StoreBenchmark.self, StartupBenchmark.self, ProxyBenchmark.self, PolicyBenchmark.self,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -5,10 +5,11 @@ import RotorCore
 import RotorStore
 
 extension Rotor {
-    /// `rotor policy show|check`: the routing policy in force, and what a config file would change.
+    /// `rotor policy show|check|simulate`: the routing policy in force, what a config file would change, and what it
+    /// would have done with the recorded requests.
     struct Policy: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the routing policy in force, or check a config file before using it.",
+            abstract: "Show the routing policy in force, check a config file, or replay recent requests under one.",
             discussion: """
                 The policy is read from $ROTOR_CONFIG, else $XDG_CONFIG_HOME/rotor/config.toml, else \
                 ~/.config/rotor/config.toml; without a file rotor uses its default (docs/routing.md).
@@ -16,8 +17,10 @@ extension Rotor {
                 Examples:
                   rotor policy show               The policy in force and where each value comes from.
                   rotor policy check new.toml     What new.toml would change; exit 78 when it is invalid.
+                  rotor policy simulate --policy new.toml
+                                                  The last 7 days replayed under both policies.
                 """,
-            subcommands: [Show.self, Check.self]
+            subcommands: [Show.self, Check.self, Simulate.self]
         )
     }
 }

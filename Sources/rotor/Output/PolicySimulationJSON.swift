@@ -1,0 +1,162 @@
+import Foundation
+import RotorCore
+
+/// The `rotor policy simulate --json` document, documented in docs/policy-simulate-json.md. Every field is always
+/// present (`null` when it has no value); keys never change.
+struct PolicySimulationJSON: Encodable {
+    struct Account: Encodable {
+        let id: String
+        let label: String
+        let plan: String?
+        let costPerRequest: [String: Double]
+
+        enum CodingKeys: String, CodingKey {
+            case id, label, plan
+            case costPerRequest = "cost_per_request_percent"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(label, forKey: .label)
+            try container.encode(plan, forKey: .plan)
+            try container.encode(costPerRequest, forKey: .costPerRequest)
+        }
+    }
+
+    struct AccountOutcome: Encodable {
+        let id: String
+        let label: String
+        let requests: Int
+        let firstExhaustedAt: String?
+        let unusedAtResets: [String: Double]
+
+        enum CodingKeys: String, CodingKey {
+            case id, label, requests
+            case firstExhaustedAt = "first_exhausted_at"
+            case unusedAtResets = "unused_at_resets_percent"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(label, forKey: .label)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(firstExhaustedAt, forKey: .firstExhaustedAt)
+            try container.encode(unusedAtResets, forKey: .unusedAtResets)
+        }
+    }
+
+    struct Policy: Encodable {
+        let strategy: String
+        let reserves: [String: Double]
+        let whenAllReserved: String
+        let version: String
+        let canonical: String
+        let served: Int
+        let dryRequests: Int
+        let servedBeforeFirstDry: Int
+        let firstDryRequestAt: String?
+        let dryMinutes: Int
+        let switches: Int
+        let unusedAtResets: [String: Double]
+        let accounts: [AccountOutcome]
+
+        enum CodingKeys: String, CodingKey {
+            case strategy, reserves, version, canonical, served, switches, accounts
+            case whenAllReserved = "when_all_reserved"
+            case dryRequests = "dry_requests"
+            case servedBeforeFirstDry = "served_before_first_dry"
+            case firstDryRequestAt = "first_dry_request_at"
+            case dryMinutes = "dry_minutes"
+            case unusedAtResets = "unused_at_resets_percent"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(strategy, forKey: .strategy)
+            try container.encode(reserves, forKey: .reserves)
+            try container.encode(whenAllReserved, forKey: .whenAllReserved)
+            try container.encode(version, forKey: .version)
+            try container.encode(canonical, forKey: .canonical)
+            try container.encode(served, forKey: .served)
+            try container.encode(dryRequests, forKey: .dryRequests)
+            try container.encode(servedBeforeFirstDry, forKey: .servedBeforeFirstDry)
+            try container.encode(firstDryRequestAt, forKey: .firstDryRequestAt)
+            try container.encode(dryMinutes, forKey: .dryMinutes)
+            try container.encode(switches, forKey: .switches)
+            try container.encode(unusedAtResets, forKey: .unusedAtResets)
+            try container.encode(accounts, forKey: .accounts)
+        }
+
+        init(_ column: PolicySimulationReport.Column) {
+            let policy = column.policy
+            let outcome = column.outcome
+            strategy = policy.strategy.name
+            reserves = PolicySimulationJSON.byName(policy.reserves.filter { $0.value > 0 })
+            whenAllReserved = policy.whenAllReserved.name
+            version = policy.version
+            canonical = policy.canonicalJSON
+            served = outcome.served
+            dryRequests = outcome.dry
+            servedBeforeFirstDry = outcome.servedBeforeFirstDry
+            firstDryRequestAt = outcome.firstDryRequestAt.map(ClockTime.iso8601)
+            dryMinutes = outcome.dryMinutes
+            switches = outcome.switches
+            unusedAtResets = PolicySimulationJSON.byName(outcome.unusedAtResets)
+            accounts = outcome.accounts.map {
+                AccountOutcome(id: $0.id.rawValue, label: $0.label, requests: $0.requests,
+                               firstExhaustedAt: $0.firstExhaustedAt.map(ClockTime.iso8601),
+                               unusedAtResets: PolicySimulationJSON.byName($0.unusedAtResets))
+            }
+        }
+    }
+
+    let since: String
+    let until: String
+    let days: Double
+    let requestedDays: Int
+    let clipped: Bool
+    let requests: Int
+    let accounts: [Account]
+    let inForce: Policy
+    let candidate: Policy
+
+    enum CodingKeys: String, CodingKey {
+        case since, until, days, clipped, requests, accounts, candidate
+        case requestedDays = "requested_days"
+        case inForce = "in_force"
+    }
+
+    init(_ report: PolicySimulationReport) {
+        let simulation = report.traffic.simulation
+        since = ClockTime.iso8601(simulation.start)
+        until = ClockTime.iso8601(simulation.end)
+        days = (report.traffic.days * 10).rounded() / 10
+        requestedDays = report.traffic.requestedDays
+        clipped = report.traffic.isClipped
+        requests = simulation.requests.count
+        accounts = simulation.accounts.map { account in
+            Account(id: account.id.rawValue, label: account.label, plan: account.plan,
+                    costPerRequest: Dictionary(uniqueKeysWithValues: account.windows.map {
+                        ($0.name.description, ($0.costPerRequest * 1_000).rounded() / 1_000)
+                    }))
+        }
+        inForce = Policy(report.inForce)
+        candidate = Policy(report.candidate)
+    }
+
+    /// A per-window map keyed by the window's name, rounded to a tenth as the text prints it.
+    static func byName(_ values: [UsageWindowName: Double]) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: values.map { ($0.key.description, ($0.value * 10).rounded() / 10) })
+    }
+}
+
+extension PolicySimulationReport {
+    /// The `--json` document, pretty-printed with sorted keys.
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(PolicySimulationJSON(self)), as: UTF8.self) + "\n"
+    }
+}
