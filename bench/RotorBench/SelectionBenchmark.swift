@@ -2,21 +2,25 @@ import Foundation
 import RotorCore
 
 /// Account selection per request at 10, 100 and 1,000 accounts: `RequestRouting.StateMachine.next` (what the proxy
-/// runs per request), `AccountSelection.choose` alone, and a baseline loop that only finds the oldest `lastUsedAt`. The pool mixes ready accounts with usage windows, cooling, used-up, needs-login and disabled ones.
+/// runs per request) without a config file and under a routing policy with reserves (``policy``),
+/// `AccountSelection.choose` alone, and a baseline loop that only finds the oldest `lastUsedAt`. The pool mixes ready
+/// accounts with usage windows, cooling, used-up, needs-login and disabled ones.
 enum SelectionBenchmark: Benchmark {
     static let name = "selection"
     static let summary = "account selection time per request at 10, 100 and 1,000 accounts"
 
     static func run() {
         print("account selection per request (median / p99)")
-        print("accounts".padded(8) + "routing.next".padded(24) + "selection.choose".padded(24)
-            + "baseline scan".padded(24) + "iterations".padded(12))
+        print("accounts".padded(8) + "routing.next".padded(24) + "routing.next, policy".padded(24)
+            + "selection.choose".padded(24) + "baseline scan".padded(24) + "iterations".padded(12))
+        let policy = PolicyInForce(Self.policy)
         var sink = 0
         for size in [10, 100, 1_000] {
             let iterations = size >= 1_000 ? 20_000 : 100_000
             let accounts = pool(size: size)
             let now = Date(timeIntervalSince1970: 1_767_225_600)
             var routing = Timings(capacity: iterations)
+            var routingWithPolicy = Timings(capacity: iterations)
             var selection = Timings(capacity: iterations)
             var baseline = Timings(capacity: iterations)
             for iteration in 0..<iterations {
@@ -26,16 +30,27 @@ enum SelectionBenchmark: Benchmark {
                     return machine.next(accounts: accounts, now: now)
                 }
                 if case .attempt(let plan) = step { sink &+= plan.account.hashValue }
+                let underPolicy = routingWithPolicy.measure {
+                    var machine = RequestRouting.StateMachine(request: request, policy: policy, startedAt: now)
+                    return machine.next(accounts: accounts, now: now)
+                }
+                if case .attempt(let plan) = underPolicy { sink &+= plan.account.hashValue }
                 let choice = selection.measure { AccountSelection().choose(from: accounts, now: now) }
                 sink &+= choice?.account.hashValue ?? 0
                 let oldest = baseline.measure { oldestIndex(accounts) }
                 sink &+= oldest
             }
-            print(String(size).padded(8) + figures(routing).padded(24) + figures(selection).padded(24)
+            print(String(size).padded(8) + figures(routing).padded(24) + figures(routingWithPolicy).padded(24)
+                + figures(selection).padded(24)
                 + figures(baseline).padded(24) + String(iterations).padded(12))
         }
         if sink == 42 { print("") }
     }
+
+    /// A policy that makes selection do all its work: reset-first (a binding window per account), a reserve in
+    /// both windows (a reservation check per account; about a third of the pool at a reserve) and a priority.
+    static let policy = RoutingPolicy(strategy: .resetFirst, reserves: [.fiveHours: 10, .weekly: 30],
+                                      priorities: [:], whenAllReserved: .useReserve)
 
     /// The baseline: one pass that only compares `lastUsedAt`, the least any selection must do.
     @inline(never)

@@ -74,7 +74,7 @@ public struct AccountSelection: Hashable, Sendable {
             let id = accounts[index].id
             if let pinned, id != pinned { continue }
             guard accounts[index].state(at: now) == .ready, !excluded.contains(id) else { continue }
-            let isReserved = checksReserves && !policy.reservations(of: accounts[index], at: now).isEmpty
+            let isReserved = checksReserves && policy.isAtReserve(accounts[index], at: now)
             if let preferred, preferred.account == id {
                 guard isReserved else { return Choice(account: id, reason: preferred.reason) }
                 preferredIsReserved = true

@@ -123,18 +123,42 @@ extension RoutingPolicy {
         guard hasReserves, let usage = account.usage else { return [] }
         var found: [Reservation] = []
         for window in [usage.primary, usage.secondary].compactMap({ $0 }) {
-            guard let name = window.name, window.exhaustedUntil(at: now, observedAt: usage.observedAt) == nil
+            guard let name = window.name,
+                let reservation = reservation(of: account.id, in: window, named: name, observedAt: usage.observedAt,
+                                              at: now)
             else { continue }
-            let kept = reserve(of: account.id, in: name)
-            guard kept > 0 else { continue }
-            let used = window.usedPercent(at: now, observedAt: usage.observedAt)
-            guard 100 - used <= kept else { continue }
-            let ends = window.reset(observedAt: usage.observedAt)
-                ?? usage.observedAt.addingTimeInterval(UsageWindow.unreportedResetBound)
-            guard ends > now else { continue }
-            found.append(Reservation(window: name, usedPercent: used, reserve: kept, resetsAt: ends))
+            found.append(reservation)
         }
         return found.sorted { $0.window < $1.window }
+    }
+
+    /// `window` (named `name`, seen at `observedAt`) of `account` when it is at or below its reserve at `now`: a
+    /// reserve above 0, not exhausted (an exhausted window is out, never reserved), and not past the reservation's
+    /// end.
+    private func reservation(
+        of account: AccountID, in window: UsageWindow, named name: UsageWindowName, observedAt: Date, at now: Date
+    ) -> Reservation? {
+        let kept = reserve(of: account, in: name)
+        guard kept > 0, window.exhaustedUntil(at: now, observedAt: observedAt) == nil else { return nil }
+        let used = window.usedPercent(at: now, observedAt: observedAt)
+        guard 100 - used <= kept else { return nil }
+        let ends = window.reset(observedAt: observedAt) ?? observedAt.addingTimeInterval(UsageWindow.unreportedResetBound)
+        guard ends > now else { return nil }
+        return Reservation(window: name, usedPercent: used, reserve: kept, resetsAt: ends)
+    }
+
+    /// Whether `account` is at or below its reserve in any window at `now`: ``reservations(of:at:)`` is not empty.
+    /// Selection asks this of every account of every request, so it stops at the first window at its reserve and
+    /// builds nothing.
+    public func isAtReserve(_ account: Account, at now: Date) -> Bool {
+        guard hasReserves, let usage = account.usage else { return false }
+        for window in [usage.primary, usage.secondary] {
+            guard let window, let name = window.name else { continue }
+            if reservation(of: account.id, in: window, named: name, observedAt: usage.observedAt, at: now) != nil {
+                return true
+            }
+        }
+        return false
     }
 
     /// What makes `account` show as `reserved` in `rotor status` and `rotor accounts list`: its first window at its

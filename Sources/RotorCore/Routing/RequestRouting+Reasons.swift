@@ -47,20 +47,20 @@ extension RequestRouting.StateMachine {
             var unnamed = 0
             // The account that failed last is already named by the reason ("after … usage-limit").
             for account in accounts where account.id != chosen && account.label != lastFailure?.label {
-                let words: String
-                if failedAccounts.contains(account.id) {
-                    words = "failed earlier in this request"
-                } else {
-                    let state = account.state(at: now)
-                    if state == .ready {
-                        guard reservesApplied, let reservation = policy.shownReservation(of: account, at: now)
-                        else { continue }
-                        words = reservation.description
-                    } else {
-                        words = Self.words(for: state)
-                    }
+                let failed = failedAccounts.contains(account.id)
+                let state = account.state(at: now)
+                if !failed, state == .ready {
+                    guard reservesApplied, policy.isAtReserve(account, at: now) else { continue }
                 }
-                if named.count < namedLimit { named.append("\(account.label) \(words)") } else { unnamed += 1 }
+                // Past the named few only the count is needed: the words are built for those named.
+                guard named.count < namedLimit else {
+                    unnamed += 1
+                    continue
+                }
+                let words = failed ? "failed earlier in this request"
+                    : state == .ready ? policy.reservations(of: account, at: now).first?.description ?? "reserved"
+                    : Self.words(for: state)
+                named.append("\(account.label) \(words)")
             }
             guard !named.isEmpty else { return nil }
             return "skipped " + named.joined(separator: ", ") + (unnamed > 0 ? " and \(unnamed) more" : "")
