@@ -100,4 +100,13 @@ struct PolicySimulationTests {
                                        end: Self.minutes(150)).run(policy: .default)
         #expect(outcome.unusedAtResets == [UsageWindowName(minutes: 60): 175])
     }
+
+    /// A window never goes longer than its length without resetting: a 300-minute window with recorded resets at
+    /// 60m and 600m resets at 60m, 60 + 300 = 360m (before 600m) and 600m; the next, 600 + 300 = 900m, is after
+    /// the end (700m). No request: each reset leaves 100 unused, 3 · 100 = 300.
+    @Test func aWindowResetsAtLeastEveryLengthBetweenRecordedResets() {
+        let outcome = PolicySimulation(accounts: [Self.account(1, resets: [60, 600], cost: 10)], requests: [],
+                                       start: testNow, end: Self.minutes(700)).run(policy: .default)
+        #expect(outcome.unusedAtResets == [.fiveHours: 300])
+    }
 }
