@@ -20,24 +20,23 @@ struct Replay {
             used = window.usedPercent
             recordedResets = window.resets.filter { $0 > start }.sorted()
             cost = window.costPerRequest
-            if let first = recordedResets.first {
-                nextReset = first
-                nextRecorded = 1
-            } else {
-                nextReset = start.addingTimeInterval(max(60, TimeInterval(window.name.minutes) * 60))
-                nextRecorded = 0
-            }
+            nextRecorded = 0
+            nextReset = start
+            scheduleReset(after: start)
         }
 
         /// Starts the window over at ``nextReset`` and schedules the reset after it.
         mutating func reset() {
             used = 0
-            if nextRecorded < recordedResets.count {
-                nextReset = recordedResets[nextRecorded]
-                nextRecorded += 1
-            } else {
-                nextReset = nextReset.addingTimeInterval(max(60, length))
-            }
+            scheduleReset(after: nextReset)
+        }
+
+        /// Schedules the reset after `current`: the earlier of the next recorded reset after it and `current` plus
+        /// one window length, as a window never runs longer than its length.
+        private mutating func scheduleReset(after current: Date) {
+            while nextRecorded < recordedResets.count, recordedResets[nextRecorded] <= current { nextRecorded += 1 }
+            let byLength = current.addingTimeInterval(max(60, length))
+            nextReset = nextRecorded < recordedResets.count ? min(recordedResets[nextRecorded], byLength) : byLength
         }
     }
 

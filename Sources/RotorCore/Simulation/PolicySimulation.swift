@@ -18,8 +18,8 @@ public struct PolicySimulation: Sendable, Hashable {
         public var name: UsageWindowName
         /// The percentage used at the start of the simulation.
         public var usedPercent: Double
-        /// The instants the window resets at, as recorded, ascending; after the last (or from the start, when none
-        /// is recorded) it resets every window length.
+        /// The instants the window resets at, as recorded, ascending. The window resets at each of them, and one
+        /// window length after any reset (or after the start) that the next recorded one does not follow sooner.
         public var resets: [Date]
         /// The percentage of the window one request costs.
         public var costPerRequest: Double
