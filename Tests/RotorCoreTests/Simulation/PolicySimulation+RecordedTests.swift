@@ -71,4 +71,14 @@ struct PolicySimulationRecordedTests {
             from: Self.minutes(5), to: Self.minutes(60))
         #expect(simulation.accounts.map { $0.windows.map(\.name) } == [[.weekly], [.fiveHours], [.fiveHours, .weekly]])
     }
+
+    /// A window whose last recorded reset is before the start keeps that reset's grid: acct1's 5h window was seen
+    /// at −200m reporting a reset at −100m (so it starts at 0 %), and resets next at −100 + 300 = 200m, not at
+    /// start + 300 = 300m. Replaying 0m–250m without requests: one reset, 100 unused.
+    @Test func aWindowResetBeforeTheStartContinuesItsGrid() {
+        let simulation = PolicySimulation(
+            replaying: [], usage: [Self.entry(1, plan: "plus", at: -200, used: 50, resetAt: -100)],
+            accounts: [testAccount(1)], from: Self.minutes(0), to: Self.minutes(250))
+        #expect(simulation.run(policy: .default).unusedAtResets == [.fiveHours: 100])
+    }
 }
