@@ -73,7 +73,8 @@ extension PolicySimulation {
     /// Each account has the windows its own history shows (an account without history, every window the history
     /// names, unused) and starts as its latest history entry at or before `start` shows it (else its first entry,
     /// taken as the state at the start); a window that reset before `start` starts at 0 %. Its windows reset at
-    /// the resets the history recorded for them after `start`, then every window length. A request costs what
+    /// the resets the history recorded for them after `start`, and every window length from the last recorded one
+    /// (at or before `start` too) when no recorded one comes sooner. A request costs what
     /// ``RequestCosts/estimate(usage:requests:)`` finds for the account's plan (its stored plan, else the latest
     /// one its history recorded).
     public init(
@@ -111,12 +112,13 @@ extension PolicySimulation {
                   requests: requests.map(\.time).filter { $0 >= start && $0 <= end }, start: start, end: end)
     }
 
-    /// The distinct resets `entries` reported for the window `name` after `start`, ascending (resets less than
-    /// ``UsageWindow/sameResetTolerance`` apart are one).
+    /// The distinct resets `entries` reported for the window `name` after `start`, ascending, after the latest one
+    /// at or before `start` when there is one (resets less than ``UsageWindow/sameResetTolerance`` apart are one).
     private static func recordedResets(of name: UsageWindowName, in entries: [UsageHistoryEntry], after start: Date)
         -> [Date]
     {
-        let reported = entries.compactMap { $0.usage.window(named: name)?.resetsAt }.filter { $0 > start }.sorted()
+        let all = entries.compactMap { $0.usage.window(named: name)?.resetsAt }.sorted()
+        let reported = (all.last { $0 <= start }.map { [$0] } ?? []) + all.filter { $0 > start }
         var distinct: [Date] = []
         for reset in reported
         where distinct.last.map({ reset.timeIntervalSince($0) >= UsageWindow.sameResetTolerance }) ?? true {

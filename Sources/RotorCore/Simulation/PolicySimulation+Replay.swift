@@ -18,11 +18,21 @@ struct Replay {
         init(_ window: PolicySimulation.Window, start: Date) {
             name = window.name
             used = window.usedPercent
-            recordedResets = window.resets.filter { $0 > start }.sorted()
+            let resets = window.resets.sorted()
+            recordedResets = resets.filter { $0 > start }
             cost = window.costPerRequest
             nextRecorded = 0
             nextReset = start
-            scheduleReset(after: start)
+            scheduleReset(after: Self.lastGridReset(from: resets.last { $0 <= start }, length: length, notAfter: start))
+        }
+
+        /// The last reset at or before `start` of the grid `anchor` + k · `length` (`start` itself without an
+        /// anchor): a window that last reset before the start keeps its rhythm.
+        private static func lastGridReset(from anchor: Date?, length: TimeInterval, notAfter start: Date) -> Date {
+            guard let anchor else { return start }
+            let step = max(60, length)
+            let periods = (start.timeIntervalSince(anchor) / step).rounded(.down)
+            return anchor.addingTimeInterval(periods * step)
         }
 
         /// Starts the window over at ``nextReset`` and schedules the reset after it.

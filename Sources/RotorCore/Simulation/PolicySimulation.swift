@@ -18,8 +18,9 @@ public struct PolicySimulation: Sendable, Hashable {
         public var name: UsageWindowName
         /// The percentage used at the start of the simulation.
         public var usedPercent: Double
-        /// The instants the window resets at, as recorded, ascending. The window resets at each of them, and one
-        /// window length after any reset (or after the start) that the next recorded one does not follow sooner.
+        /// The instants the window resets at, as recorded, ascending. The window resets at each of them after the
+        /// start, and one window length after any reset that the next recorded one does not follow sooner; the
+        /// last one at or before the start (else the start itself) sets that rhythm from the start.
         public var resets: [Date]
         /// The percentage of the window one request costs.
         public var costPerRequest: Double
