@@ -68,4 +68,40 @@ struct RecordedTrafficTests {
     @Test func nothingRecorded() throws {
         #expect(try RecordedTraffic.read(from: AccountStore.inMemory(), days: 7, now: Self.now) == nil)
     }
+
+    /// Usage history from 20 days ago (480 h), requests served only from 3 days ago (72 h; the decision log keeps
+    /// 14 days), 7 days asked: the span starts at the oldest request, −72 h, not at −7 · 24 = −168 h, and is
+    /// reported clipped.
+    @Test func clipsToTheOldestServedRequest() throws {
+        let store = try AccountStore.inMemory()
+        let id = try store.saveLogin(AccountLogin(
+            email: "me@x.io", chatgptAccountID: "acct-1", plan: "plus",
+            credentials: AccountCredentials(idToken: "id", accessToken: "at", refreshToken: "rt"),
+            accessTokenExpiresAt: Self.now.addingTimeInterval(3_600))).account.id
+        try store.recordUsage(UsageSnapshot(
+            primary: UsageWindow(usedPercent: 10, windowMinutes: 300, resetsAt: Self.at(hours: -476)),
+            observedAt: Self.at(hours: -480)), for: id)
+        try store.appendDecisions([
+            DecisionRecord(time: Self.at(hours: -72), requestID: "r", attempt: 1, accountID: id, outcome: .success,
+                           reason: "most headroom", bytes: 100)
+        ])
+        let traffic = try #require(try RecordedTraffic.read(from: store, days: 7, now: Self.now))
+        #expect(traffic.simulation.start == Self.at(hours: -72))
+        #expect(traffic.isClipped)
+    }
+
+    /// 30 days asked, usage history from 30 s less than 30 days ago (−720 h + 30 s), no request: the span starts
+    /// 30 s after the 30 days asked, less than a minute, which is not a clip.
+    @Test func aClipUnderAMinuteIsNone() throws {
+        let store = try AccountStore.inMemory()
+        let id = try store.saveLogin(AccountLogin(
+            email: "me@x.io", chatgptAccountID: "acct-1", plan: "plus",
+            credentials: AccountCredentials(idToken: "id", accessToken: "at", refreshToken: "rt"),
+            accessTokenExpiresAt: Self.now.addingTimeInterval(3_600))).account.id
+        try store.recordUsage(UsageSnapshot(
+            primary: UsageWindow(usedPercent: 10, windowMinutes: 300, resetsAt: Self.at(hours: -716)),
+            observedAt: Self.at(hours: -720).addingTimeInterval(30)), for: id)
+        let traffic = try #require(try RecordedTraffic.read(from: store, days: 30, now: Self.now))
+        #expect(!traffic.isClipped)
+    }
 }
