@@ -38,8 +38,12 @@ struct PolicySimulationReport {
         lines.append("Replayed \(simulation.requests.count) served requests of \(span) "
             + "(\(Self.days(traffic.days))) over \(simulation.accounts.count) accounts.")
         if traffic.isClipped {
-            lines.append("The history holds \(Self.days(traffic.days)), less than the \(traffic.requestedDays) "
-                + "asked: simulating those.")
+            let since = ClockTime.format(simulation.start, now: now, timeZone: timeZone)
+            lines.append(traffic.isClippedToDecisionLog
+                ? "The decision log holds served requests from \(since) on (it keeps 14 days and at most 20,000 "
+                    + "decisions), less than the \(traffic.requestedDays) days asked: simulating \(Self.days(traffic.days))."
+                : "The history holds \(Self.days(traffic.days)) from \(since) on, less than the "
+                    + "\(traffic.requestedDays) asked: simulating those.")
         }
         lines.append("Cost of a request, estimated from the usage history: " + costs())
         lines.append("")

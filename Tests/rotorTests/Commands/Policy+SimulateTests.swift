@@ -32,7 +32,10 @@ struct PolicySimulateTests {
         let text = try home.rotor("policy", "simulate", "--policy", tryFile)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("Replayed 3 served requests"), "\(text.stdout)")
-        #expect(text.stdout.contains("The history holds 2 days, less than the 7 asked: simulating those."))
+        // The span starts at the oldest served request, 47.75 h ago: 47.75 / 24 = 1.99 → 2 days.
+        #expect(text.stdout.contains("The decision log holds served requests from "), "\(text.stdout)")
+        #expect(text.stdout.contains(
+            "on (it keeps 14 days and at most 20,000 decisions), less than the 7 days asked: simulating 2 days."))
         #expect(text.stdout.contains("strategy                 drain        reset-first"), "\(text.stdout)")
 
         let json = try home.rotor("policy", "simulate", "--policy", tryFile, "--days", "1", "--json")

@@ -31,7 +31,7 @@ struct PolicySimulationReportTests {
         let report = PolicySimulationReport(traffic: Self.traffic, inForce: Self.inForce, candidate: Self.candidate)
         #expect(report.text(now: Self.now, timeZone: Self.utc) == """
             Replayed 8 served requests of 00:00 to 02:00 (0.1 days) over 2 accounts.
-            The history holds 0.1 days, less than the 7 asked: simulating those.
+            The history holds 0.1 days from 00:00 on, less than the 7 asked: simulating those.
             Cost of a request, estimated from the usage history: plus: 5h 40%
 
                                      in force     candidate
@@ -88,5 +88,16 @@ struct PolicySimulationReportTests {
         let inForce = try #require(document["in_force"] as? [String: Any])
         #expect(inForce["switches"] as? Int == 6)
         #expect(((inForce["unused_at_resets_percent"] as? [String: Any])?["5h"] as? NSNumber)?.doubleValue == 0)
+    }
+
+    /// A span clipped to the decision log says so, from when (the span's start, 00:00 today) and for how long
+    /// (120 min / 1,440 = 0.083 → 0.1 days).
+    @Test func aSpanClippedToTheDecisionLogSaysWhy() {
+        var traffic = Self.traffic
+        traffic.isClippedToDecisionLog = true
+        let text = PolicySimulationReport(traffic: traffic, inForce: Self.inForce, candidate: Self.candidate)
+            .text(now: Self.now, timeZone: Self.utc)
+        #expect(text.split(separator: "\n")[1] == "The decision log holds served requests from 00:00 on (it keeps 14 days "
+            + "and at most 20,000 decisions), less than the 7 days asked: simulating 0.1 days.")
     }
 }

@@ -39,15 +39,17 @@ struct RecordedTrafficTests {
         return store
     }
 
-    /// Seven days asked, two held: the span starts at the oldest record and says it was clipped; the account
-    /// starts as its first entry shows it (10 %), resets at the recorded reset, and a request costs
-    /// (16 − 10) / 3 = 2 %. The disabled account is not simulated.
+    /// Seven days asked, two held: the span starts at the oldest served request (−47.75 h; the usage history
+    /// reaches back to −48 h) and says it was clipped to the decision log; the account starts as its entry at −48 h
+    /// shows it (10 %), resets at the recorded reset, and a request costs (16 − 10) / 3 = 2 %. The disabled account
+    /// is not simulated.
     @Test func clipsToTheHistoryItHolds() throws {
         let traffic = try #require(try RecordedTraffic.read(from: Self.store(), days: 7, now: Self.now))
         #expect(traffic.isClipped)
-        #expect(traffic.simulation.start == Self.at(hours: -48))
+        #expect(traffic.isClippedToDecisionLog)
+        #expect(traffic.simulation.start == Self.at(hours: -47.75))
         #expect(traffic.simulation.end == Self.now)
-        #expect(traffic.days == 2)
+        #expect(traffic.days == 47.75 / 24)
         #expect(traffic.simulation.requests == [-47.75, -47.5, -47.25].map(Self.at(hours:)))
         #expect(traffic.simulation.accounts.map(\.label) == ["me@x.io"])
         #expect(traffic.simulation.accounts.first?.windows == [
@@ -88,6 +90,7 @@ struct RecordedTrafficTests {
         let traffic = try #require(try RecordedTraffic.read(from: store, days: 7, now: Self.now))
         #expect(traffic.simulation.start == Self.at(hours: -72))
         #expect(traffic.isClipped)
+        #expect(traffic.isClippedToDecisionLog)
     }
 
     /// 30 days asked, usage history from 30 s less than 30 days ago (−720 h + 30 s), no request: the span starts
