@@ -27,6 +27,8 @@ struct PolicySimulationReportTests {
     /// drain, and acct2 last: acct1 serves until it is exhausted, as drain alone would.
     static let candidate = RoutingPolicy(strategy: .drain, priorities: [ids[1]: 2])
 
+    /// acct1's 5h window resets at 60m (0 % unused, it was exhausted); acct2's at 300m, after the end (120m): no
+    /// reset in the span, so "no reset" rather than 0 %.
     @Test func sideBySide() {
         let report = PolicySimulationReport(traffic: Self.traffic, inForce: Self.inForce, candidate: Self.candidate)
         #expect(report.text(now: Self.now, timeZone: Self.utc) == """
@@ -54,7 +56,7 @@ struct PolicySimulationReportTests {
               own reserves           as the pool  as the pool
               requests               3            3
               first exhausted        00:06        00:06
-              unused at 5h resets    0%           0%
+              unused at 5h resets    no reset     no reset
 
             Unused at resets: 100 − the used % of a window when it starts over, summed over the span's resets.
 
@@ -85,6 +87,8 @@ struct PolicySimulationReportTests {
         #expect(accounts.map { $0["first_exhausted_at"] as? String }
             == ["2026-01-01T00:03:00Z", "2026-01-01T00:06:00Z"])
         #expect(accounts.map { $0["requests"] as? Int } == [4, 3])
+        // acct2's 5h window resets at 300m, after the span's end (120m): no reset, null rather than 0.
+        #expect((accounts[1]["unused_at_resets_percent"] as? [String: Any])?["5h"] is NSNull)
         let inForce = try #require(document["in_force"] as? [String: Any])
         #expect(inForce["switches"] as? Int == 6)
         #expect(((inForce["unused_at_resets_percent"] as? [String: Any])?["5h"] as? NSNumber)?.doubleValue == 0)
