@@ -59,7 +59,7 @@ struct PolicySimulationReport {
         row("minutes with a dry pool") { "\($0.outcome.dryMinutes)" }
         row("account switches") { "\($0.outcome.switches)" }
         for window in windows {
-            row("unused at \(window) resets") { PercentText($0.outcome.unusedAtResets[window] ?? 0).description }
+            row("unused at \(window) resets") { Self.unused($0.outcome.unusedAtResets[window]) }
         }
         for (index, account) in simulation.accounts.enumerated() {
             rows.append((account.label, "", ""))
@@ -77,9 +77,7 @@ struct PolicySimulationReport {
                 } ?? "never"
             }
             for window in account.windows.map(\.name) {
-                row("  unused at \(window) resets") {
-                    PercentText($0.outcome.accounts[index].unusedAtResets[window] ?? 0).description
-                }
+                row("  unused at \(window) resets") { Self.unused($0.outcome.accounts[index].unusedAtResets[window]) }
             }
         }
         let first = rows.map(\.0.count).max() ?? 0
@@ -103,6 +101,11 @@ struct PolicySimulationReport {
             parts.append("\(account.plan ?? "plan unknown"): " + windows.joined(separator: ", "))
         }
         return parts.isEmpty ? "no accounts." : parts.joined(separator: "; ")
+    }
+
+    /// Quota unused at a window's resets, or `no reset` when it had none in the span (not 0 %: nothing was lost).
+    static func unused(_ percent: Double?) -> String {
+        percent.map { PercentText($0).description } ?? "no reset"
     }
 
     /// A cost in percent with up to three decimals: a request is often a small fraction of a weekly window.
