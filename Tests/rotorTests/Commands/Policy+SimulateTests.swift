@@ -47,6 +47,23 @@ struct PolicySimulateTests {
         #expect(document["requested_days"] as? Int == 1)
     }
 
+    /// Without --policy: the policy in force alone, one column (drain, from the config file), and a null candidate.
+    @Test func withoutACandidateShowsThePolicyInForceAlone() throws {
+        let home = try Self.home()
+        defer { home.remove() }
+        let text = try home.rotor("policy", "simulate")
+        #expect(text.status == 0, "\(text.stderr)")
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("strategy                 drain"), "\(text.stdout)")
+        #expect(!text.stdout.contains("candidate"), "\(text.stdout)")
+
+        let json = try home.rotor("policy", "simulate", "--json")
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["candidate"] is NSNull)
+        #expect((document["in_force"] as? [String: Any])?["strategy"] as? String == "drain")
+    }
+
     @Test func refusesBadArguments() throws {
         let home = try Self.home()
         defer { home.remove() }

@@ -104,4 +104,17 @@ struct PolicySimulationReportTests {
         #expect(text.split(separator: "\n")[1] == "The decision log holds served requests from 00:00 on (it keeps 14 days "
             + "and at most 20,000 decisions), less than the 7 days asked: simulating 0.1 days.")
     }
+
+    /// Without any usage history the accounts have no window, so no cost is known: the line says so instead of
+    /// listing a plan with nothing after it.
+    @Test func withoutUsageHistoryCostsAreUnknown() {
+        let traffic = RecordedTraffic(
+            simulation: PolicySimulation(
+                accounts: [.init(id: Self.ids[0], label: "acct1", plan: "plus", windows: [])],
+                requests: [Self.minutes(1)], start: Self.minutes(0), end: Self.now),
+            requestedDays: 7, isClipped: true)
+        let text = PolicySimulationReport(traffic: traffic, inForce: Self.inForce, candidate: Self.candidate)
+            .text(now: Self.now, timeZone: Self.utc)
+        #expect(text.split(separator: "\n")[2] == "Cost of a request: no usage history: costs unknown.")
+    }
 }
