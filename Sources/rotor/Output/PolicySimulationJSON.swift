@@ -121,12 +121,25 @@ struct PolicySimulationJSON: Encodable {
     let requests: Int
     let accounts: [Account]
     let inForce: Policy
-    let candidate: Policy
+    let candidate: Policy?
 
     enum CodingKeys: String, CodingKey {
         case since, until, days, clipped, requests, accounts, candidate
         case requestedDays = "requested_days"
         case inForce = "in_force"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(since, forKey: .since)
+        try container.encode(until, forKey: .until)
+        try container.encode(days, forKey: .days)
+        try container.encode(requestedDays, forKey: .requestedDays)
+        try container.encode(clipped, forKey: .clipped)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(accounts, forKey: .accounts)
+        try container.encode(inForce, forKey: .inForce)
+        try container.encode(candidate, forKey: .candidate)
     }
 
     init(_ report: PolicySimulationReport) {
@@ -144,7 +157,7 @@ struct PolicySimulationJSON: Encodable {
                     }))
         }
         inForce = Policy(report.inForce, report: report)
-        candidate = Policy(report.candidate, report: report)
+        candidate = report.candidate.map { Policy($0, report: report) }
     }
 
     /// Quota unused at resets for each of `windows`, rounded to a tenth as the text prints it; `null` for a window
