@@ -35,8 +35,15 @@ extension PolicySimulation {
             for (account, entries) in Dictionary(grouping: usage, by: \.accountID) {
                 let entries = entries.sorted { $0.usage.observedAt < $1.usage.observedAt }
                 let times = served[account] ?? []
+                // One pass over both sorted lists: `notAfter` counts the requests at or before the current entry.
+                var notAfter = 0
+                if let first = entries.first {
+                    while notAfter < times.count, times[notAfter] <= first.usage.observedAt { notAfter += 1 }
+                }
                 for (earlier, later) in zip(entries, entries.dropFirst()) {
-                    let requests = times.filter { $0 > earlier.usage.observedAt && $0 <= later.usage.observedAt }.count
+                    let before = notAfter
+                    while notAfter < times.count, times[notAfter] <= later.usage.observedAt { notAfter += 1 }
+                    let requests = notAfter - before
                     guard requests > 0 else { continue }
                     for window in [later.usage.primary, later.usage.secondary].compactMap({ $0 }) {
                         guard let name = window.name, let before = earlier.usage.window(named: name),
