@@ -109,4 +109,16 @@ struct PolicySimulationTests {
                                        start: testNow, end: Self.minutes(700)).run(policy: .default)
         #expect(outcome.unusedAtResets == [.fiveHours: 300])
     }
+
+    /// Resets given twice, less than a minute apart, are one: a 300-minute window with resets at 60m and 60m + 1 s
+    /// resets once before the end (100m), at 60m; the next, 60 + 300 = 360m, is after it. No request: unused 100.
+    @Test func resetsLessThanAMinuteApartAreOne() {
+        let account = PolicySimulation.SimulatedAccount(
+            id: testID(1), label: "acct1", plan: "plus",
+            windows: [.init(name: .fiveHours, usedPercent: 0, resets: [Self.minutes(60), Self.minutes(60).addingTimeInterval(1)],
+                            costPerRequest: 10)])
+        let outcome = PolicySimulation(accounts: [account], requests: [], start: testNow, end: Self.minutes(100))
+            .run(policy: .default)
+        #expect(outcome.unusedAtResets == [.fiveHours: 100])
+    }
 }
