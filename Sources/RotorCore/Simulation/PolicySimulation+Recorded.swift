@@ -125,12 +125,6 @@ extension PolicySimulation {
         -> [Date]
     {
         let all = entries.compactMap { $0.usage.window(named: name)?.resetsAt }.sorted()
-        let reported = (all.last { $0 <= start }.map { [$0] } ?? []) + all.filter { $0 > start }
-        var distinct: [Date] = []
-        for reset in reported
-        where distinct.last.map({ reset.timeIntervalSince($0) >= UsageWindow.sameResetTolerance }) ?? true {
-            distinct.append(reset)
-        }
-        return distinct
+        return Window.distinct((all.last { $0 <= start }.map { [$0] } ?? []) + all.filter { $0 > start })
     }
 }

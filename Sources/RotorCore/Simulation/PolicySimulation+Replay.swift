@@ -18,7 +18,7 @@ struct Replay {
         init(_ window: PolicySimulation.Window, start: Date) {
             name = window.name
             used = window.usedPercent
-            let resets = window.resets.sorted()
+            let resets = PolicySimulation.Window.distinct(window.resets)
             recordedResets = resets.filter { $0 > start }
             cost = window.costPerRequest
             nextRecorded = 0
@@ -41,10 +41,15 @@ struct Replay {
             scheduleReset(after: nextReset)
         }
 
-        /// Schedules the reset after `current`: the earlier of the next recorded reset after it and `current` plus
-        /// one window length, as a window never runs longer than its length.
+        /// Schedules the reset after `current`: the earlier of the next recorded reset after it (one less than
+        /// ``UsageWindow/sameResetTolerance`` after it is `current` itself) and `current` plus one window length, as
+        /// a window never runs longer than its length.
         private mutating func scheduleReset(after current: Date) {
-            while nextRecorded < recordedResets.count, recordedResets[nextRecorded] <= current { nextRecorded += 1 }
+            while nextRecorded < recordedResets.count,
+                  recordedResets[nextRecorded].timeIntervalSince(current) < UsageWindow.sameResetTolerance
+            {
+                nextRecorded += 1
+            }
             let byLength = current.addingTimeInterval(max(60, length))
             nextReset = nextRecorded < recordedResets.count ? min(recordedResets[nextRecorded], byLength) : byLength
         }

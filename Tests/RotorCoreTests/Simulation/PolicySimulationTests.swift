@@ -121,4 +121,17 @@ struct PolicySimulationTests {
             .run(policy: .default)
         #expect(outcome.unusedAtResets == [.fiveHours: 100])
     }
+
+    /// A recorded reset less than a minute after one a window length brought is that reset: a 300-minute window
+    /// with recorded resets at 60m and 360m + 30 s resets at 60m and 60 + 300 = 360m, once; the next, 660m, is
+    /// after the end (400m). No request: 2 · 100 = 200 unused.
+    @Test func aRecordedResetSecondsAfterTheLengthIsTheSameReset() {
+        let account = PolicySimulation.SimulatedAccount(
+            id: testID(1), label: "acct1", plan: "plus",
+            windows: [.init(name: .fiveHours, usedPercent: 0,
+                            resets: [Self.minutes(60), Self.minutes(360).addingTimeInterval(30)], costPerRequest: 10)])
+        let outcome = PolicySimulation(accounts: [account], requests: [], start: testNow, end: Self.minutes(400))
+            .run(policy: .default)
+        #expect(outcome.unusedAtResets == [.fiveHours: 200])
+    }
 }
