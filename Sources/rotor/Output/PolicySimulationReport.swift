@@ -1,5 +1,6 @@
 import Foundation
 import RotorCore
+import RotorStore
 
 /// `rotor policy simulate`: the policy in force, and a candidate when given, replayed over the same recorded traffic,
 /// side by side (docs/routing.md, "Simulating a policy"; the JSON form in docs/policy-simulate-json.md).
@@ -44,9 +45,12 @@ struct PolicySimulationReport {
             + "(\(Self.days(traffic.days))) over \(simulation.accounts.count) accounts.")
         if traffic.isClipped {
             let since = ClockTime.format(simulation.start, now: now, timeZone: timeZone)
+            let kept = AccountStore.DecisionRetention()
             lines.append(traffic.isClippedToDecisionLog
-                ? "The decision log holds served requests from \(since) on (it keeps 14 days and at most 20,000 "
-                    + "decisions), less than the \(traffic.requestedDays) days asked: simulating \(Self.days(traffic.days))."
+                ? "The decision log holds served requests from \(since) on (it keeps "
+                    + "\(kept.maximumAge.components.seconds / 86_400) days and at most "
+                    + "\(DecisionLogText.grouped(kept.maximumCount)) decisions), less than the "
+                    + "\(traffic.requestedDays) days asked: simulating \(Self.days(traffic.days))."
                 : "The history holds \(Self.days(traffic.days)) from \(since) on, less than the "
                     + "\(traffic.requestedDays) asked: simulating those.")
         }
