@@ -35,8 +35,15 @@ extension PolicySimulation {
             for (account, entries) in Dictionary(grouping: usage, by: \.accountID) {
                 let entries = entries.sorted { $0.usage.observedAt < $1.usage.observedAt }
                 let times = served[account] ?? []
+                // One pass over both sorted lists: `notAfter` counts the requests at or before the current entry.
+                var notAfter = 0
+                if let first = entries.first {
+                    while notAfter < times.count, times[notAfter] <= first.usage.observedAt { notAfter += 1 }
+                }
                 for (earlier, later) in zip(entries, entries.dropFirst()) {
-                    let requests = times.filter { $0 > earlier.usage.observedAt && $0 <= later.usage.observedAt }.count
+                    let before = notAfter
+                    while notAfter < times.count, times[notAfter] <= later.usage.observedAt { notAfter += 1 }
+                    let requests = notAfter - before
                     guard requests > 0 else { continue }
                     for window in [later.usage.primary, later.usage.secondary].compactMap({ $0 }) {
                         guard let name = window.name, let before = earlier.usage.window(named: name),
@@ -73,7 +80,8 @@ extension PolicySimulation {
     /// Each account has the windows its own history shows (an account without history, every window the history
     /// names, unused) and starts as its latest history entry at or before `start` shows it (else its first entry,
     /// taken as the state at the start); a window that reset before `start` starts at 0 %. Its windows reset at
-    /// the resets the history recorded for them after `start`, then every window length. A request costs what
+    /// the resets the history recorded for them after `start`, and every window length from the last recorded one
+    /// (at or before `start` too) when no recorded one comes sooner. A request costs what
     /// ``RequestCosts/estimate(usage:requests:)`` finds for the account's plan (its stored plan, else the latest
     /// one its history recorded).
     public init(
@@ -111,17 +119,12 @@ extension PolicySimulation {
                   requests: requests.map(\.time).filter { $0 >= start && $0 <= end }, start: start, end: end)
     }
 
-    /// The distinct resets `entries` reported for the window `name` after `start`, ascending (resets less than
-    /// ``UsageWindow/sameResetTolerance`` apart are one).
+    /// The distinct resets `entries` reported for the window `name` after `start`, ascending, after the latest one
+    /// at or before `start` when there is one (resets less than ``UsageWindow/sameResetTolerance`` apart are one).
     private static func recordedResets(of name: UsageWindowName, in entries: [UsageHistoryEntry], after start: Date)
         -> [Date]
     {
-        let reported = entries.compactMap { $0.usage.window(named: name)?.resetsAt }.filter { $0 > start }.sorted()
-        var distinct: [Date] = []
-        for reset in reported
-        where distinct.last.map({ reset.timeIntervalSince($0) >= UsageWindow.sameResetTolerance }) ?? true {
-            distinct.append(reset)
-        }
-        return distinct
+        let all = entries.compactMap { $0.usage.window(named: name)?.resetsAt }.sorted()
+        return Window.distinct((all.last { $0 <= start }.map { [$0] } ?? []) + all.filter { $0 > start })
     }
 }

@@ -18,26 +18,40 @@ struct Replay {
         init(_ window: PolicySimulation.Window, start: Date) {
             name = window.name
             used = window.usedPercent
-            recordedResets = window.resets.filter { $0 > start }.sorted()
+            let resets = PolicySimulation.Window.distinct(window.resets)
+            recordedResets = resets.filter { $0 > start }
             cost = window.costPerRequest
-            if let first = recordedResets.first {
-                nextReset = first
-                nextRecorded = 1
-            } else {
-                nextReset = start.addingTimeInterval(max(60, TimeInterval(window.name.minutes) * 60))
-                nextRecorded = 0
-            }
+            nextRecorded = 0
+            nextReset = start
+            scheduleReset(after: Self.lastGridReset(from: resets.last { $0 <= start }, length: length, notAfter: start))
+        }
+
+        /// The last reset at or before `start` of the grid `anchor` + k · `length` (`start` itself without an
+        /// anchor): a window that last reset before the start keeps its rhythm.
+        private static func lastGridReset(from anchor: Date?, length: TimeInterval, notAfter start: Date) -> Date {
+            guard let anchor else { return start }
+            let step = max(60, length)
+            let periods = (start.timeIntervalSince(anchor) / step).rounded(.down)
+            return anchor.addingTimeInterval(periods * step)
         }
 
         /// Starts the window over at ``nextReset`` and schedules the reset after it.
         mutating func reset() {
             used = 0
-            if nextRecorded < recordedResets.count {
-                nextReset = recordedResets[nextRecorded]
+            scheduleReset(after: nextReset)
+        }
+
+        /// Schedules the reset after `current`: the earlier of the next recorded reset after it (one less than
+        /// ``UsageWindow/sameResetTolerance`` after it is `current` itself) and `current` plus one window length, as
+        /// a window never runs longer than its length.
+        private mutating func scheduleReset(after current: Date) {
+            while nextRecorded < recordedResets.count,
+                  recordedResets[nextRecorded].timeIntervalSince(current) < UsageWindow.sameResetTolerance
+            {
                 nextRecorded += 1
-            } else {
-                nextReset = nextReset.addingTimeInterval(max(60, length))
             }
+            let byLength = current.addingTimeInterval(max(60, length))
+            nextReset = nextRecorded < recordedResets.count ? min(recordedResets[nextRecorded], byLength) : byLength
         }
     }
 

@@ -18,8 +18,10 @@ public struct PolicySimulation: Sendable, Hashable {
         public var name: UsageWindowName
         /// The percentage used at the start of the simulation.
         public var usedPercent: Double
-        /// The instants the window resets at, as recorded, ascending; after the last (or from the start, when none
-        /// is recorded) it resets every window length.
+        /// The instants the window resets at, as recorded, ascending. The window resets at each of them after the
+        /// start, and one window length after any reset that the next recorded one does not follow sooner; the
+        /// last one at or before the start (else the start itself) sets that rhythm from the start. Resets less than
+        /// ``UsageWindow/sameResetTolerance`` apart are one.
         public var resets: [Date]
         /// The percentage of the window one request costs.
         public var costPerRequest: Double
@@ -30,6 +32,17 @@ public struct PolicySimulation: Sendable, Hashable {
             self.usedPercent = usedPercent
             self.resets = resets
             self.costPerRequest = costPerRequest
+        }
+
+        /// `resets` ascending, those less than ``UsageWindow/sameResetTolerance`` after the one kept before them
+        /// dropped: readings of one reset that differ by seconds are one reset.
+        static func distinct(_ resets: [Date]) -> [Date] {
+            var distinct: [Date] = []
+            for reset in resets.sorted()
+            where distinct.last.map({ reset.timeIntervalSince($0) >= UsageWindow.sameResetTolerance }) ?? true {
+                distinct.append(reset)
+            }
+            return distinct
         }
     }
 

@@ -6,7 +6,7 @@ import RotorStore
 
 extension Rotor.Policy {
     /// `rotor policy simulate [--policy FILE] [--days N] [--json]`: the recorded traffic replayed under the policy in
-    /// force and a candidate, side by side.
+    /// force and, when given, a candidate, side by side.
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replay the requests of the last days under the policy in force and a candidate.",
@@ -44,7 +44,7 @@ extension Rotor.Policy {
             let environment = ProcessInfo.processInfo.environment
             let inForce = try PolicyCommandContext(environment: environment)
             let current = try inForce.load()?.policy ?? .default
-            var candidate = current
+            var candidate: RoutingPolicy?
             if let policy {
                 guard let loaded = try PolicyFile.load(at: URL(fileURLWithPath: policy), accounts: inForce.accounts)
                 else { throw CommandError.policyFileNotFound(policy) }

@@ -29,7 +29,7 @@ struct PolicySimulationJSON: Encodable {
         let label: String
         let requests: Int
         let firstExhaustedAt: String?
-        let unusedAtResets: [String: Double]
+        let unusedAtResets: [String: Double?]
 
         enum CodingKeys: String, CodingKey {
             case id, label, requests
@@ -59,7 +59,7 @@ struct PolicySimulationJSON: Encodable {
         let firstDryRequestAt: String?
         let dryMinutes: Int
         let switches: Int
-        let unusedAtResets: [String: Double]
+        let unusedAtResets: [String: Double?]
         let accounts: [AccountOutcome]
 
         enum CodingKeys: String, CodingKey {
@@ -89,7 +89,7 @@ struct PolicySimulationJSON: Encodable {
             try container.encode(accounts, forKey: .accounts)
         }
 
-        init(_ column: PolicySimulationReport.Column) {
+        init(_ column: PolicySimulationReport.Column, report: PolicySimulationReport) {
             let policy = column.policy
             let outcome = column.outcome
             strategy = policy.strategy.name
@@ -103,11 +103,12 @@ struct PolicySimulationJSON: Encodable {
             firstDryRequestAt = outcome.firstDryRequestAt.map(ClockTime.iso8601)
             dryMinutes = outcome.dryMinutes
             switches = outcome.switches
-            unusedAtResets = PolicySimulationJSON.byName(outcome.unusedAtResets)
-            accounts = outcome.accounts.map {
-                AccountOutcome(id: $0.id.rawValue, label: $0.label, requests: $0.requests,
-                               firstExhaustedAt: $0.firstExhaustedAt.map(ClockTime.iso8601),
-                               unusedAtResets: PolicySimulationJSON.byName($0.unusedAtResets))
+            unusedAtResets = PolicySimulationJSON.unused(outcome.unusedAtResets, windows: report.windows)
+            accounts = zip(outcome.accounts, report.traffic.simulation.accounts).map { outcome, account in
+                AccountOutcome(id: outcome.id.rawValue, label: outcome.label, requests: outcome.requests,
+                               firstExhaustedAt: outcome.firstExhaustedAt.map(ClockTime.iso8601),
+                               unusedAtResets: PolicySimulationJSON.unused(
+                                   outcome.unusedAtResets, windows: account.windows.map(\.name)))
             }
         }
     }
@@ -120,12 +121,25 @@ struct PolicySimulationJSON: Encodable {
     let requests: Int
     let accounts: [Account]
     let inForce: Policy
-    let candidate: Policy
+    let candidate: Policy?
 
     enum CodingKeys: String, CodingKey {
         case since, until, days, clipped, requests, accounts, candidate
         case requestedDays = "requested_days"
         case inForce = "in_force"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(since, forKey: .since)
+        try container.encode(until, forKey: .until)
+        try container.encode(days, forKey: .days)
+        try container.encode(requestedDays, forKey: .requestedDays)
+        try container.encode(clipped, forKey: .clipped)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(accounts, forKey: .accounts)
+        try container.encode(inForce, forKey: .inForce)
+        try container.encode(candidate, forKey: .candidate)
     }
 
     init(_ report: PolicySimulationReport) {
@@ -142,8 +156,16 @@ struct PolicySimulationJSON: Encodable {
                         ($0.name.description, ($0.costPerRequest * 1_000).rounded() / 1_000)
                     }))
         }
-        inForce = Policy(report.inForce)
-        candidate = Policy(report.candidate)
+        inForce = Policy(report.inForce, report: report)
+        candidate = report.candidate.map { Policy($0, report: report) }
+    }
+
+    /// Quota unused at resets for each of `windows`, rounded to a tenth as the text prints it; `null` for a window
+    /// without a reset in the span.
+    static func unused(_ values: [UsageWindowName: Double], windows: [UsageWindowName]) -> [String: Double?] {
+        Dictionary(uniqueKeysWithValues: windows.map { name in
+            (name.description, values[name].map { ($0 * 10).rounded() / 10 })
+        })
     }
 
     /// A per-window map keyed by the window's name, rounded to a tenth as the text prints it.

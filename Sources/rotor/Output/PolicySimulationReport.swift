@@ -1,8 +1,9 @@
 import Foundation
 import RotorCore
+import RotorStore
 
-/// `rotor policy simulate`: the policy in force and a candidate replayed over the same recorded traffic, side by
-/// side (docs/routing.md, "Simulating a policy"; the JSON form in docs/policy-simulate-json.md).
+/// `rotor policy simulate`: the policy in force, and a candidate when given, replayed over the same recorded traffic,
+/// side by side (docs/routing.md, "Simulating a policy"; the JSON form in docs/policy-simulate-json.md).
 struct PolicySimulationReport {
     /// One policy and what it did.
     struct Column {
@@ -14,14 +15,19 @@ struct PolicySimulationReport {
 
     var traffic: RecordedTraffic
     var inForce: Column
-    var candidate: Column
+    /// The policy compared with the one in force (`--policy`), if any.
+    var candidate: Column?
 
-    /// Replays `traffic` under both policies.
-    init(traffic: RecordedTraffic, inForce: RoutingPolicy, candidate: RoutingPolicy) {
+    /// The columns, the policy in force first.
+    var columns: [Column] { [inForce] + (candidate.map { [$0] } ?? []) }
+
+    /// Replays `traffic` under the policy in force and, when given, a candidate.
+    init(traffic: RecordedTraffic, inForce: RoutingPolicy, candidate: RoutingPolicy?) {
         self.traffic = traffic
         self.inForce = Column(title: "in force", policy: inForce, outcome: traffic.simulation.run(policy: inForce))
-        self.candidate = Column(
-            title: "candidate", policy: candidate, outcome: traffic.simulation.run(policy: candidate))
+        self.candidate = candidate.map {
+            Column(title: "candidate", policy: $0, outcome: traffic.simulation.run(policy: $0))
+        }
     }
 
     /// The windows the simulated accounts have, shortest first.
@@ -38,13 +44,21 @@ struct PolicySimulationReport {
         lines.append("Replayed \(simulation.requests.count) served requests of \(span) "
             + "(\(Self.days(traffic.days))) over \(simulation.accounts.count) accounts.")
         if traffic.isClipped {
-            lines.append("The history holds \(Self.days(traffic.days)), less than the \(traffic.requestedDays) "
-                + "asked: simulating those.")
+            let since = ClockTime.format(simulation.start, now: now, timeZone: timeZone)
+            let kept = AccountStore.DecisionRetention()
+            lines.append(traffic.isClippedToDecisionLog
+                ? "The decision log holds served requests from \(since) on (it keeps "
+                    + "\(kept.maximumAge.components.seconds / 86_400) days and at most "
+                    + "\(DecisionLogText.grouped(kept.maximumCount)) decisions), less than the "
+                    + "\(traffic.requestedDays) days asked: simulating \(Self.days(traffic.days))."
+                : "The history holds \(Self.days(traffic.days)) from \(since) on, less than the "
+                    + "\(traffic.requestedDays) asked: simulating those.")
         }
-        lines.append("Cost of a request, estimated from the usage history: " + costs())
+        lines.append(costs())
         lines.append("")
-        var rows: [(String, String, String)] = [("", inForce.title, candidate.title)]
-        func row(_ name: String, _ value: (Column) -> String) { rows.append((name, value(inForce), value(candidate))) }
+        let columns = columns
+        var rows: [[String]] = [[""] + columns.map(\.title)]
+        func row(_ name: String, _ value: (Column) -> String) { rows.append([name] + columns.map(value)) }
         row("strategy") { $0.policy.strategy.name }
         row("reserves") { Self.reserves($0.policy.reserves) }
         row("when all reserved") { $0.policy.whenAllReserved.name }
@@ -55,11 +69,11 @@ struct PolicySimulationReport {
         row("minutes with a dry pool") { "\($0.outcome.dryMinutes)" }
         row("account switches") { "\($0.outcome.switches)" }
         for window in windows {
-            row("unused at \(window) resets") { PercentText($0.outcome.unusedAtResets[window] ?? 0).description }
+            row("unused at \(window) resets") { Self.unused($0.outcome.unusedAtResets[window]) }
         }
         for (index, account) in simulation.accounts.enumerated() {
-            rows.append((account.label, "", ""))
-            let settings = [inForce.policy, candidate.policy].contains {
+            rows.append([account.label])
+            let settings = columns.map(\.policy).contains {
                 $0.priorities[account.id] != nil || $0.accountReserves[account.id] != nil
             }
             if settings {
@@ -73,15 +87,13 @@ struct PolicySimulationReport {
                 } ?? "never"
             }
             for window in account.windows.map(\.name) {
-                row("  unused at \(window) resets") {
-                    PercentText($0.outcome.accounts[index].unusedAtResets[window] ?? 0).description
-                }
+                row("  unused at \(window) resets") { Self.unused($0.outcome.accounts[index].unusedAtResets[window]) }
             }
         }
-        let first = rows.map(\.0.count).max() ?? 0
-        let second = rows.map(\.1.count).max() ?? 0
-        for (name, left, right) in rows {
-            let line = Self.pad(name, first) + "  " + Self.pad(left, second) + "  " + right
+        let widths = (0...columns.count).map { column in rows.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0 }
+        for cells in rows {
+            let line = widths.indices.map { Self.pad($0 < cells.count ? cells[$0] : "", widths[$0]) }
+                .joined(separator: "  ")
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         lines.append("")
@@ -89,8 +101,12 @@ struct PolicySimulationReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `plus: 5h 0.8%, weekly 0.1%; pro: …`, one entry per plan of the simulated accounts.
+    /// `Cost of a request, estimated from the usage history: plus: 5h 0.8%, weekly 0.1%; pro: …`, one entry per
+    /// plan of the simulated accounts; without usage history (no account has a window) the costs are unknown.
     private func costs() -> String {
+        guard traffic.simulation.accounts.contains(where: { !$0.windows.isEmpty }) else {
+            return "Cost of a request: no usage history: costs unknown."
+        }
         var seen: [String] = []
         var parts: [String] = []
         for account in traffic.simulation.accounts where !seen.contains(account.plan ?? "") {
@@ -98,7 +114,13 @@ struct PolicySimulationReport {
             let windows = account.windows.map { "\($0.name) \(Self.cost($0.costPerRequest))" }
             parts.append("\(account.plan ?? "plan unknown"): " + windows.joined(separator: ", "))
         }
-        return parts.isEmpty ? "no accounts." : parts.joined(separator: "; ")
+        return "Cost of a request, estimated from the usage history: "
+            + (parts.isEmpty ? "no accounts." : parts.joined(separator: "; "))
+    }
+
+    /// Quota unused at a window's resets, or `no reset` when it had none in the span (not 0 %: nothing was lost).
+    static func unused(_ percent: Double?) -> String {
+        percent.map { PercentText($0).description } ?? "no reset"
     }
 
     /// A cost in percent with up to three decimals: a request is often a small fraction of a weekly window.

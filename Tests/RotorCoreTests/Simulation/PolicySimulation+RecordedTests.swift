@@ -39,6 +39,15 @@ struct PolicySimulationRecordedTests {
         #expect(costs.cost(plan: "plus", window: .weekly) == 0)
     }
 
+    /// A request at an entry's instant belongs to the interval that ends there: entries at 0m (10 %), 10m (16 %),
+    /// 20m (19 %), one reset; requests at 0m (before any interval, left out), 10m and 20m. (16 − 10) + (19 − 16) = 9
+    /// over 1 + 1 requests: 4.5.
+    @Test func aRequestAtAnEntryCountsBeforeIt() {
+        let usage = [(0.0, 10.0), (10, 16), (20, 19)].map { Self.entry(1, plan: "plus", at: $0, used: $1, resetAt: 300) }
+        let costs = PolicySimulation.RequestCosts.estimate(usage: usage, requests: Self.served(1, at: [0, 10, 20]))
+        #expect(costs.perPlan == ["plus": [.fiveHours: 4.5]])
+    }
+
     /// Replaying from 5m: acct1 starts as its entry at 0m shows it (10 %), with its recorded resets after 5m (300m,
     /// 600m); acct2 starts at 0 % with its reset 280m; acct3, without history, starts unused with no recorded reset
     /// and the mean cost. The requests from 5m on (5, 8, 9, 12, 15m) are replayed.
@@ -70,5 +79,15 @@ struct PolicySimulationRecordedTests {
             replaying: [], usage: [weeklyOnly, Self.history[3]], accounts: (1...3).map { testAccount($0) },
             from: Self.minutes(5), to: Self.minutes(60))
         #expect(simulation.accounts.map { $0.windows.map(\.name) } == [[.weekly], [.fiveHours], [.fiveHours, .weekly]])
+    }
+
+    /// A window whose last recorded reset is before the start keeps that reset's grid: acct1's 5h window was seen
+    /// at −200m reporting a reset at −100m (so it starts at 0 %), and resets next at −100 + 300 = 200m, not at
+    /// start + 300 = 300m. Replaying 0m–250m without requests: one reset, 100 unused.
+    @Test func aWindowResetBeforeTheStartContinuesItsGrid() {
+        let simulation = PolicySimulation(
+            replaying: [], usage: [Self.entry(1, plan: "plus", at: -200, used: 50, resetAt: -100)],
+            accounts: [testAccount(1)], from: Self.minutes(0), to: Self.minutes(250))
+        #expect(simulation.run(policy: .default).unusedAtResets == [.fiveHours: 100])
     }
 }

@@ -100,4 +100,38 @@ struct PolicySimulationTests {
                                        end: Self.minutes(150)).run(policy: .default)
         #expect(outcome.unusedAtResets == [UsageWindowName(minutes: 60): 175])
     }
+
+    /// A window never goes longer than its length without resetting: a 300-minute window with recorded resets at
+    /// 60m and 600m resets at 60m, 60 + 300 = 360m (before 600m) and 600m; the next, 600 + 300 = 900m, is after
+    /// the end (700m). No request: each reset leaves 100 unused, 3 · 100 = 300.
+    @Test func aWindowResetsAtLeastEveryLengthBetweenRecordedResets() {
+        let outcome = PolicySimulation(accounts: [Self.account(1, resets: [60, 600], cost: 10)], requests: [],
+                                       start: testNow, end: Self.minutes(700)).run(policy: .default)
+        #expect(outcome.unusedAtResets == [.fiveHours: 300])
+    }
+
+    /// Resets given twice, less than a minute apart, are one: a 300-minute window with resets at 60m and 60m + 1 s
+    /// resets once before the end (100m), at 60m; the next, 60 + 300 = 360m, is after it. No request: unused 100.
+    @Test func resetsLessThanAMinuteApartAreOne() {
+        let account = PolicySimulation.SimulatedAccount(
+            id: testID(1), label: "acct1", plan: "plus",
+            windows: [.init(name: .fiveHours, usedPercent: 0, resets: [Self.minutes(60), Self.minutes(60).addingTimeInterval(1)],
+                            costPerRequest: 10)])
+        let outcome = PolicySimulation(accounts: [account], requests: [], start: testNow, end: Self.minutes(100))
+            .run(policy: .default)
+        #expect(outcome.unusedAtResets == [.fiveHours: 100])
+    }
+
+    /// A recorded reset less than a minute after one a window length brought is that reset: a 300-minute window
+    /// with recorded resets at 60m and 360m + 30 s resets at 60m and 60 + 300 = 360m, once; the next, 660m, is
+    /// after the end (400m). No request: 2 · 100 = 200 unused.
+    @Test func aRecordedResetSecondsAfterTheLengthIsTheSameReset() {
+        let account = PolicySimulation.SimulatedAccount(
+            id: testID(1), label: "acct1", plan: "plus",
+            windows: [.init(name: .fiveHours, usedPercent: 0,
+                            resets: [Self.minutes(60), Self.minutes(360).addingTimeInterval(30)], costPerRequest: 10)])
+        let outcome = PolicySimulation(accounts: [account], requests: [], start: testNow, end: Self.minutes(400))
+            .run(policy: .default)
+        #expect(outcome.unusedAtResets == [.fiveHours: 200])
+    }
 }

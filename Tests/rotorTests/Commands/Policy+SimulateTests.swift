@@ -32,7 +32,10 @@ struct PolicySimulateTests {
         let text = try home.rotor("policy", "simulate", "--policy", tryFile)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("Replayed 3 served requests"), "\(text.stdout)")
-        #expect(text.stdout.contains("The history holds 2 days, less than the 7 asked: simulating those."))
+        // The span starts at the oldest served request, 47.75 h ago: 47.75 / 24 = 1.99 → 2 days.
+        #expect(text.stdout.contains("The decision log holds served requests from "), "\(text.stdout)")
+        #expect(text.stdout.contains(
+            "on (it keeps 14 days and at most 20,000 decisions), less than the 7 days asked: simulating 2 days."))
         #expect(text.stdout.contains("strategy                 drain        reset-first"), "\(text.stdout)")
 
         let json = try home.rotor("policy", "simulate", "--policy", tryFile, "--days", "1", "--json")
@@ -42,6 +45,23 @@ struct PolicySimulateTests {
         #expect((document["candidate"] as? [String: Any])?["strategy"] as? String == "reset-first")
         #expect(document["clipped"] as? Bool == false)
         #expect(document["requested_days"] as? Int == 1)
+    }
+
+    /// Without --policy: the policy in force alone, one column (drain, from the config file), and a null candidate.
+    @Test func withoutACandidateShowsThePolicyInForceAlone() throws {
+        let home = try Self.home()
+        defer { home.remove() }
+        let text = try home.rotor("policy", "simulate")
+        #expect(text.status == 0, "\(text.stderr)")
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("strategy                 drain"), "\(text.stdout)")
+        #expect(!text.stdout.contains("candidate"), "\(text.stdout)")
+
+        let json = try home.rotor("policy", "simulate", "--json")
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["candidate"] is NSNull)
+        #expect((document["in_force"] as? [String: Any])?["strategy"] as? String == "drain")
     }
 
     @Test func refusesBadArguments() throws {

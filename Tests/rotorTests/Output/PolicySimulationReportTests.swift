@@ -27,11 +27,13 @@ struct PolicySimulationReportTests {
     /// drain, and acct2 last: acct1 serves until it is exhausted, as drain alone would.
     static let candidate = RoutingPolicy(strategy: .drain, priorities: [ids[1]: 2])
 
+    /// acct1's 5h window resets at 60m (0 % unused, it was exhausted); acct2's at 300m, after the end (120m): no
+    /// reset in the span, so "no reset" rather than 0 %.
     @Test func sideBySide() {
         let report = PolicySimulationReport(traffic: Self.traffic, inForce: Self.inForce, candidate: Self.candidate)
         #expect(report.text(now: Self.now, timeZone: Self.utc) == """
             Replayed 8 served requests of 00:00 to 02:00 (0.1 days) over 2 accounts.
-            The history holds 0.1 days, less than the 7 asked: simulating those.
+            The history holds 0.1 days from 00:00 on, less than the 7 asked: simulating those.
             Cost of a request, estimated from the usage history: plus: 5h 40%
 
                                      in force     candidate
@@ -54,7 +56,7 @@ struct PolicySimulationReportTests {
               own reserves           as the pool  as the pool
               requests               3            3
               first exhausted        00:06        00:06
-              unused at 5h resets    0%           0%
+              unused at 5h resets    no reset     no reset
 
             Unused at resets: 100 − the used % of a window when it starts over, summed over the span's resets.
 
@@ -85,8 +87,34 @@ struct PolicySimulationReportTests {
         #expect(accounts.map { $0["first_exhausted_at"] as? String }
             == ["2026-01-01T00:03:00Z", "2026-01-01T00:06:00Z"])
         #expect(accounts.map { $0["requests"] as? Int } == [4, 3])
+        // acct2's 5h window resets at 300m, after the span's end (120m): no reset, null rather than 0.
+        #expect((accounts[1]["unused_at_resets_percent"] as? [String: Any])?["5h"] is NSNull)
         let inForce = try #require(document["in_force"] as? [String: Any])
         #expect(inForce["switches"] as? Int == 6)
         #expect(((inForce["unused_at_resets_percent"] as? [String: Any])?["5h"] as? NSNumber)?.doubleValue == 0)
+    }
+
+    /// A span clipped to the decision log says so, from when (the span's start, 00:00 today) and for how long
+    /// (120 min / 1,440 = 0.083 → 0.1 days).
+    @Test func aSpanClippedToTheDecisionLogSaysWhy() {
+        var traffic = Self.traffic
+        traffic.isClippedToDecisionLog = true
+        let text = PolicySimulationReport(traffic: traffic, inForce: Self.inForce, candidate: Self.candidate)
+            .text(now: Self.now, timeZone: Self.utc)
+        #expect(text.split(separator: "\n")[1] == "The decision log holds served requests from 00:00 on (it keeps 14 days "
+            + "and at most 20,000 decisions), less than the 7 days asked: simulating 0.1 days.")
+    }
+
+    /// Without any usage history the accounts have no window, so no cost is known: the line says so instead of
+    /// listing a plan with nothing after it.
+    @Test func withoutUsageHistoryCostsAreUnknown() {
+        let traffic = RecordedTraffic(
+            simulation: PolicySimulation(
+                accounts: [.init(id: Self.ids[0], label: "acct1", plan: "plus", windows: [])],
+                requests: [Self.minutes(1)], start: Self.minutes(0), end: Self.now),
+            requestedDays: 7, isClipped: true)
+        let text = PolicySimulationReport(traffic: traffic, inForce: Self.inForce, candidate: Self.candidate)
+            .text(now: Self.now, timeZone: Self.utc)
+        #expect(text.split(separator: "\n")[2] == "Cost of a request: no usage history: costs unknown.")
     }
 }
