@@ -40,20 +40,11 @@ struct PolicyFileReader {
             let keyPath = at + [key]
             switch key {
             case "strategy":
-                let strategies = "use headroom, reset-first, drain or round-robin"
-                let name = try string(routing, key, at: keyPath, toDo: strategies)
-                guard let strategy = RoutingPolicy.Strategy(rawValue: name) else {
-                    throw error(at: keyPath, "\(quoted(name)) is not a strategy; \(strategies)")
-                }
-                policy.strategy = strategy
+                policy.strategy = try choice(routing, at: keyPath, kind: "a strategy",
+                                             toDo: "use headroom, reset-first, drain or round-robin")
                 lines["routing.strategy"] = keyLines.line(of: keyPath)
             case "when-all-reserved":
-                let choices = "use use-reserve or wait"
-                let name = try string(routing, key, at: keyPath, toDo: choices)
-                guard let choice = RoutingPolicy.WhenAllReserved(rawValue: name) else {
-                    throw error(at: keyPath, "\(quoted(name)) is not a choice; \(choices)")
-                }
-                policy.whenAllReserved = choice
+                policy.whenAllReserved = try choice(routing, at: keyPath, kind: "a choice", toDo: "use use-reserve or wait")
                 lines["routing.when-all-reserved"] = keyLines.line(of: keyPath)
             case "reserve":
                 let reserves = try readReserve(routing, at: keyPath, linesPrefix: "routing.reserve")
@@ -155,6 +146,18 @@ struct PolicyFileReader {
             throw wrongType(parent[key], expected: "a table", at: at, toDo: toWrite)
         }
         return table
+    }
+
+    /// The value at `keyPath` (last part: a key of `parent`) as one of `Choice`'s names; an error saying it is not
+    /// `kind` and what to do otherwise.
+    private func choice<Choice: RawRepresentable<String>>(
+        _ parent: TOMLTable, at keyPath: [String], kind: String, toDo: String
+    ) throws(ConfigFileError) -> Choice {
+        let name = try string(parent, keyPath[keyPath.count - 1], at: keyPath, toDo: toDo)
+        guard let choice = Choice(rawValue: name) else {
+            throw error(at: keyPath, "\(quoted(name)) is not \(kind); \(toDo)")
+        }
+        return choice
     }
 
     private func string(_ parent: TOMLTable, _ key: String, at: [String], toDo: String)
