@@ -31,8 +31,18 @@ extension RoutingPolicy {
     /// `rotor accounts list`): rotor's default order when there is no file, or when it fails the check — those
     /// commands ignore a broken file, which `rotor policy check` and `rotor doctor` report.
     static func configured(environment: [String: String], accounts: [Account]) -> RoutingPolicy {
-        guard let url = try? ConfigLocation.url(environment: environment) else { return .default }
-        return (try? PolicyFile.load(at: url, accounts: accounts))??.policy ?? .default
+        (try? PolicyFile.configured(environment: environment, accounts: accounts))??.policy ?? .default
+    }
+}
+
+extension PolicyFile {
+    /// The policy of the config file where ``ConfigLocation`` says it is, resolved against `accounts`; `nil` when
+    /// there is no file (rotor's default order).
+    static func configured(environment: [String: String], accounts: [Account]) throws(ConfigFileError)
+        -> LoadedPolicy?
+    {
+        guard let url = try ConfigLocation.url(environment: environment) else { return nil }
+        return try load(at: url, accounts: accounts)
     }
 }
 
@@ -42,8 +52,7 @@ extension ConfigFileError {
     /// when there is no file or it still passes the check.
     static func afterAccountsChanged(environment: [String: String], accounts: [Account]) -> ConfigFileError? {
         do {
-            guard let url = try ConfigLocation.url(environment: environment) else { return nil }
-            _ = try PolicyFile.load(at: url, accounts: accounts)
+            _ = try PolicyFile.configured(environment: environment, accounts: accounts)
             return nil
         } catch {
             return error

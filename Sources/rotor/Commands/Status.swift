@@ -87,8 +87,7 @@ extension Rotor {
             let traits = TerminalTraits.standardOutput(environment: environment)
             guard watch else {
                 let report = try StatusReport.read(
-                    from: store, refreshFailures: failures.current,
-                    policy: .configured(environment: environment, accounts: try store.accounts()), now: Date(),
+                    from: store, refreshFailures: failures.current, environment: environment, now: Date(),
                     timeZone: .current)
                 try CommandOutput.writeNow(json ? try report.json() : report.text(style: traits.style))
                 return
@@ -96,8 +95,7 @@ extension Rotor {
             let json = json
             let render: @Sendable () throws -> String = {
                 let report = try StatusReport.read(
-                    from: store, refreshFailures: failures.current,
-                    policy: .configured(environment: environment, accounts: try store.accounts()), now: Date(),
+                    from: store, refreshFailures: failures.current, environment: environment, now: Date(),
                     timeZone: .current)
                 return json ? try report.jsonLine() : report.text(style: traits.style)
             }

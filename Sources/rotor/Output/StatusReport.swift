@@ -102,14 +102,16 @@ struct StatusReport: Equatable {
     }
 
     /// Reads the accounts and the day's ledger from `store` and builds the report at `now`, with the accounts whose
-    /// usage refresh failed (`refreshFailures`, why per account).
+    /// usage refresh failed (`refreshFailures`, why per account) and the reserves of the config file `environment`
+    /// points to.
     static func read(from store: AccountStore, refreshFailures: [AccountID: String] = [:],
-                     policy: RoutingPolicy = .default, now: Date, timeZone: TimeZone) throws -> StatusReport
+                     environment: [String: String], now: Date, timeZone: TimeZone) throws -> StatusReport
     {
         let accounts = try store.accounts()
         let ledger = try store.ledger(since: startOfDay(now, timeZone: timeZone))
-        return StatusReport(accounts: accounts, ledger: ledger, refreshFailures: refreshFailures, policy: policy,
-                            now: now, timeZone: timeZone)
+        return StatusReport(accounts: accounts, ledger: ledger, refreshFailures: refreshFailures,
+                            policy: .configured(environment: environment, accounts: accounts), now: now,
+                            timeZone: timeZone)
     }
 
     private static func windows(of usage: UsageSnapshot?, now: Date) -> [Window] {
