@@ -125,8 +125,7 @@ struct PolicySimulationReport {
 
     /// A cost in percent with up to three decimals: a request is often a small fraction of a weekly window.
     static func cost(_ percent: Double) -> String {
-        let thousandths = (percent * 1_000).rounded() / 1_000
-        return thousandths == thousandths.rounded() ? "\(Int(thousandths))%" : "\(thousandths)%"
+        PercentText(percent, decimals: 3).description
     }
 
     /// `5h 20%, weekly 30%`, or `none`.
